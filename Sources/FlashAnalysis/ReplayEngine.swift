@@ -1,0 +1,112 @@
+import FlashEvents
+import FlashModel
+
+// The replay engine: one DeviceReplay per device, fed record by record. Memory stays constant
+// in the trace's length: nothing per event is kept except the findings (divergence details are
+// capped, the rest only counted).
+
+public struct ReplayOptions: Sendable {
+    /// Divergences shown in full; the rest are counted.
+    public var divergenceDetails = 10
+    /// Findings of one rule shown in full per device; the rest are counted.
+    public var findingsPerRule = 200
+
+    public init() {}
+}
+
+public struct ReplayError: Error, CustomStringConvertible, Sendable {
+    public var line: Int
+    public var message: String
+    public var description: String { "line \(line): \(message)" }
+}
+
+public final class ReplayEngine {
+    let options: ReplayOptions
+    private var replays: [DeviceReplay] = []
+    private var byName: [String: Int] = [:]
+    private(set) var findings: [Finding] = []
+    private var findingCounts: [String: Int] = [:]
+    private(set) var divergences = 0
+    private(set) var events = 0
+    private var lastSeq: UInt64?
+    private var lastLine: Int?
+    private var suppressed = 0
+
+    /// `images` holds initial contents by device name; a device without one starts unknown.
+    public init(configs: [DeviceConfig], images: [String: [UInt8]], options: ReplayOptions = ReplayOptions()) throws {
+        self.options = options
+        for c in configs {
+            let image = images[c.name]
+            let device = try makeDevice(c, initial: image)
+            let replay = DeviceReplay(device: device, imageKnown: image != nil,
+                                      report: { [unowned self] in self.add($0) },
+                                      diverged: { [unowned self] in self.addDivergence($0) })
+            byName[c.name] = replays.count
+            replays.append(replay)
+        }
+    }
+
+    public func consume(_ record: TraceRecord, line: Int) throws {
+        guard let i = byName[record.device] else {
+            throw ReplayError(line: line, message: "event names device \"\(record.device)\", which the header (or --device/--board) does not declare; known: \(byName.keys.sorted().joined(separator: ", "))")
+        }
+        events += 1
+        lastSeq = record.seq
+        lastLine = line
+        replays[i].consume(Located(record: record, line: line))
+    }
+
+    private func add(_ f: Finding) {
+        let key = "\(f.device)/\(f.rule.rawValue)"
+        let n = findingCounts[key, default: 0]
+        findingCounts[key] = n + 1
+        if n < options.findingsPerRule { findings.append(f) } else { suppressed += 1 }
+    }
+
+    private func addDivergence(_ f: Finding) {
+        divergences += 1
+        findingCounts["\(f.device)/\(f.rule.rawValue)", default: 0] += 1
+        if divergences <= options.divergenceDetails { findings.append(f) }
+    }
+
+    /// Ends the replay. `truncatedLine` is the line of a torn last record, if any.
+    public func finish(trace: String, truncatedLine: Int? = nil) -> ReplayReport {
+        for r in replays { r.finish(lastSeq: lastSeq, lastLine: lastLine) }
+        if let truncatedLine {
+            findings.append(Finding(rule: .traceTruncated, device: "", seq: nil, line: truncatedLine, offset: nil,
+                                    message: "line \(truncatedLine) is cut off (the recorder was probably killed mid-write); replayed up to line \(truncatedLine - 1)"))
+            findingCounts["/trace-truncated", default: 0] += 1
+        }
+        var errors = 0, warnings = 0
+        for (key, n) in findingCounts {
+            let rule = Rule(rawValue: String(key[key.index(after: key.lastIndex(of: "/")!)...]))!
+            if rule.severity == .error { errors += n } else { warnings += n }
+        }
+        return ReplayReport(trace: trace, devices: replays.map(\.stats), findings: findings,
+                            events: events, errors: errors, warnings: warnings, divergences: divergences,
+                            counts: findingCounts, truncatedLine: truncatedLine)
+    }
+}
+
+public struct ReplayReport: Sendable {
+    public var trace: String
+    public var devices: [DeviceStats]
+    /// Findings kept in full (divergences and very frequent rules are capped; see `counts`).
+    public var findings: [Finding]
+    public var events: Int
+    public var errors: Int
+    public var warnings: Int
+    public var divergences: Int
+    /// Number of findings per "device/rule", including those not kept in full.
+    public var counts: [String: Int]
+    public var truncatedLine: Int?
+
+    /// Total findings of a rule over all devices.
+    public func count(_ rule: Rule) -> Int {
+        counts.filter { $0.key.hasSuffix("/" + rule.rawValue) }.values.reduce(0, +)
+    }
+
+    public func worstSeverity() -> Severity? {
+        errors > 0 ? .error : warnings > 0 ? .warning : nil
+    }
+}

@@ -1,0 +1,114 @@
+// Byte-level helpers shared by the QEMU-log and JSON-lines codecs. Both work on raw UTF-8 bytes
+// rather than String/Character so a line costs a few comparisons per byte, not grapheme breaking.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum ByteText {
+    /// Writes `value` in decimal at `out` (room for 20 bytes needed); returns the byte count.
+    @inline(__always)
+    static func writeDecimal(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        if value < 10 { out[0] = 0x30 &+ UInt8(value); return 1 }
+        var digits = 0
+        var v = value
+        while v > 0 { digits &+= 1; v /= 10 }
+        v = value
+        var i = digits
+        while i > 0 { i &-= 1; out[i] = 0x30 &+ UInt8(v % 10); v /= 10 }
+        return digits
+    }
+
+    /// Writes `value` in lowercase hex, zero-padded to at least `minWidth` digits (printf `%0Nx`;
+    /// wider values are never truncated). Needs room for max(16, minWidth) bytes.
+    @inline(__always)
+    static func writeHex(_ value: UInt64, minWidth: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var digits = 1
+        while digits < 16 && value >> (4 * UInt64(digits)) != 0 { digits += 1 }
+        let width = max(digits, minWidth)
+        for i in 0..<width {
+            let shift = 4 * (width - 1 - i)
+            let nibble = shift < 64 ? UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF : 0
+            out[i] = nibble < 10 ? 0x30 &+ nibble : 0x57 &+ nibble
+        }
+        return width
+    }
+
+    static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { tmp in
+            let n = writeDecimal(value, to: tmp.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<n]))
+        }
+    }
+
+    static func appendHex(_ value: UInt64, minWidth: Int, to bytes: inout [UInt8]) {
+        // printf widths come from trace arguments (`%0*x`); clamp absurd ones instead of allocating GBs.
+        let width = min(max(minWidth, 0), 4096)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(16, width)) { tmp in
+            let n = writeHex(value, minWidth: width, to: tmp.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: tmp[0..<n]))
+        }
+    }
+
+    /// Index of the first byte that breaks UTF-8 (RFC 3629: no overlongs, no surrogates,
+    /// nothing above U+10FFFF), or nil when all of `bytes` is valid.
+    static func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b0 = bytes[i]
+            if b0 < 0x80 { i += 1; continue }
+            let need: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; hi = 0x9F
+            case 0xF0: need = 3; lo = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; hi = 0x8F
+            default: return i
+            }
+            if i + need >= n { return i }
+            let b1 = bytes[i + 1]
+            if b1 < lo || b1 > hi { return i }
+            var k = 2
+            while k <= need {
+                if bytes[i + k] & 0xC0 != 0x80 { return i }
+                k += 1
+            }
+            i += need + 1
+        }
+        return nil
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in bytes where b >= 0x80 { return false }
+        return true
+    }
+
+    static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        return b.withUnsafeBufferPointer { bb in
+            a.count == 0 || memcmp(a.baseAddress!, bb.baseAddress!, a.count) == 0
+        }
+    }
+
+    /// Whether `p[at...]` starts with `literal`.
+    @inline(__always)
+    static func matches(_ p: UnsafeBufferPointer<UInt8>, at i: Int, _ literal: [UInt8]) -> Bool {
+        p.count - i >= literal.count && literal.withUnsafeBufferPointer { l in
+            l.count == 0 || memcmp(p.baseAddress! + i, l.baseAddress!, l.count) == 0
+        }
+    }
+
+    /// Renders bytes for an error message (lossy on invalid UTF-8, which is fine there).
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,112 @@
+// Streams lines out of a file descriptor (or an in-memory buffer) in constant memory: one buffer
+// of chunk + maximum line length, refilled with read(2). Both trace readers sit on top of it.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+final class LineReader {
+    private enum Source {
+        case fd(Int32, owned: Bool)
+        case memory([UInt8])
+    }
+
+    private var source: Source
+    private var memoryOffset = 0
+    let path: String?
+    let maxLineLength: Int
+    private let chunkSize: Int
+    private let capacity: Int
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private var start = 0
+    private var end = 0
+    /// Bytes in start..<scanFrom are known to hold no newline (no rescans after a refill).
+    private var scanFrom = 0
+    private var atEOF = false
+    private var closed = false
+    /// Number of the line most recently returned (1-based).
+    private(set) var lineNumber = 0
+
+    init(fd: Int32, owned: Bool, path: String?, chunkSize: Int, maxLineLength: Int) {
+        precondition(chunkSize > 0 && maxLineLength > 0)
+        source = .fd(fd, owned: owned)
+        self.path = path
+        self.chunkSize = chunkSize
+        self.maxLineLength = maxLineLength
+        // A pending partial line is at most maxLineLength bytes, so a full chunk always fits after it.
+        capacity = chunkSize + maxLineLength + 1
+        buffer = .allocate(capacity: capacity)
+    }
+
+    convenience init(bytes: [UInt8], chunkSize: Int, maxLineLength: Int) {
+        self.init(fd: -1, owned: false, path: nil, chunkSize: chunkSize, maxLineLength: maxLineLength)
+        source = .memory(bytes)
+    }
+
+    deinit {
+        buffer.deallocate()
+        // Nothing is lost by closing a read descriptor late, so an error here has nobody to tell.
+        if case .fd(let fd, true) = source, !closed { try? FileDescriptorIO.close(fd, path: path) }
+    }
+
+    func close() throws {
+        guard !closed else { return }
+        closed = true
+        if case .fd(let fd, true) = source { try FileDescriptorIO.close(fd, path: path) }
+    }
+
+    /// The next line without its `\n`, and whether it had one (false only for the file's last line).
+    /// The buffer is valid until the next call.
+    func nextLine() throws -> (line: UnsafeBufferPointer<UInt8>, terminated: Bool)? {
+        while true {
+            if scanFrom < end, let hit = memchr(buffer + scanFrom, 0x0A, end - scanFrom) {
+                let newline = hit.assumingMemoryBound(to: UInt8.self) - buffer
+                if newline - start > maxLineLength { throw overlong() }
+                let line = UnsafeBufferPointer(start: buffer + start, count: newline - start)
+                start = newline + 1
+                scanFrom = start
+                lineNumber += 1
+                return (line, true)
+            }
+            scanFrom = end
+            if end - start > maxLineLength { throw overlong() }
+            if atEOF {
+                if start == end { return nil }
+                let line = UnsafeBufferPointer(start: buffer + start, count: end - start)
+                start = end
+                lineNumber += 1
+                return (line, false)
+            }
+            if start > 0 {
+                memmove(buffer, buffer + start, end - start)
+                end -= start
+                scanFrom -= start
+                start = 0
+            }
+            let n = try fill(buffer + end, min(chunkSize, capacity - end))
+            if n == 0 { atEOF = true } else { end += n }
+        }
+    }
+
+    private func fill(_ to: UnsafeMutablePointer<UInt8>, _ count: Int) throws -> Int {
+        switch source {
+        case .fd(let fd, _):
+            return try FileDescriptorIO.read(fd, into: to, count: count, path: path)
+        case .memory(let bytes):
+            let n = min(count, bytes.count - memoryOffset)
+            bytes.withUnsafeBufferPointer { src in
+                if n > 0 { to.update(from: src.baseAddress! + memoryOffset, count: n) }
+            }
+            memoryOffset += n
+            return n
+        }
+    }
+
+    private func overlong() -> TraceFormatError {
+        TraceFormatError(line: lineNumber + 1, message: "line longer than \(maxLineLength) bytes")
+    }
+}
