@@ -1,0 +1,91 @@
+// The reader's fast path: accepts only lines exactly as JSONLinesWriter writes them (canonical
+// key order, no whitespace, no escapes, ASCII strings, in-range integers without leading zeros)
+// and returns nil on anything else. It never reports errors: every line it declines goes to the
+// general parser, which produces the results and the error messages, so both paths agree.
+
+import FlashEvents
+
+struct CanonicalEventLine {
+    var seq: UInt64
+    var ts: UInt64?
+    var device: Range<Int>
+    /// Integer arguments filled in; `text` is left empty (see `text`).
+    var event: FlashEvent
+    var text: Range<Int>?
+}
+
+extension JSONLinesSchema {
+    private static let eventKeyBytes = Array(#"","event":""#.utf8)
+
+    func scanCanonical(_ p: UnsafeBufferPointer<UInt8>, names: EventNameLookup) -> CanonicalEventLine? {
+        var i = 0
+        guard ByteText.matches(p, at: 0, JSONLinesSchema.seqKey) else { return nil }
+        i = JSONLinesSchema.seqKey.count
+        guard let seq = canonicalInteger(p, &i) else { return nil }
+        var ts: UInt64?
+        if ByteText.matches(p, at: i, JSONLinesSchema.tsKey) {
+            i += JSONLinesSchema.tsKey.count
+            guard let t = canonicalInteger(p, &i) else { return nil }
+            ts = t
+        }
+        guard ByteText.matches(p, at: i, JSONLinesSchema.devKey) else { return nil }
+        i += JSONLinesSchema.devKey.count
+        guard let device = plainString(p, &i) else { return nil }
+        // plainString stops on the closing quote, which starts `","event":"`.
+        guard ByteText.matches(p, at: i, JSONLinesSchema.eventKeyBytes) else { return nil }
+        i += JSONLinesSchema.eventKeyBytes.count
+        guard let nameRange = plainString(p, &i),
+              let kind = names.kind(UnsafeBufferPointer(rebasing: p[nameRange])) else { return nil }
+        i += 1
+
+        var event = FlashEvent(kind)
+        var text: Range<Int>?
+        let spec = events[Int(kind.rawValue)]
+        for (k, key) in spec.argKeys.enumerated() {
+            guard ByteText.matches(p, at: i, key) else { return nil }
+            i += key.count
+            let type = spec.argTypes[k]
+            if type == .string {
+                guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
+                i += 1
+                guard let t = plainString(p, &i) else { return nil }
+                i += 1
+                text = t
+            } else {
+                guard let v = canonicalInteger(p, &i), v <= type.maxValue else { return nil }
+                event[argument: k] = v
+            }
+        }
+        guard i + 1 == p.count, p[i] == UInt8(ascii: "}") else { return nil }
+        return CanonicalEventLine(seq: seq, ts: ts, device: device, event: event, text: text)
+    }
+}
+
+/// Digits without a leading zero (except "0" itself), within 64 bits.
+@inline(__always)
+private func canonicalInteger(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt64? {
+    let start = i
+    var value: UInt64 = 0
+    while i < p.count, p[i] &- 0x30 < 10 {
+        let (m, o1) = value.multipliedReportingOverflow(by: 10)
+        let (s, o2) = m.addingReportingOverflow(UInt64(p[i] &- 0x30))
+        if o1 || o2 { return nil }
+        value = s
+        i += 1
+    }
+    if i == start || (p[start] == UInt8(ascii: "0") && i - start > 1) { return nil }
+    return value
+}
+
+/// String contents up to the closing quote (left at `i`), when they need no unescaping and are ASCII.
+@inline(__always)
+private func plainString(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Range<Int>? {
+    let start = i
+    while i < p.count {
+        let c = p[i]
+        if c == UInt8(ascii: "\"") { return start..<i }
+        if c < 0x20 || c >= 0x80 || c == UInt8(ascii: "\\") { return nil }
+        i += 1
+    }
+    return nil
+}

@@ -1,0 +1,80 @@
+import FlashModel
+
+// Header device objects <-> DeviceConfig. Each device object holds `name`, `type`, `addr`,
+// `size` (region bytes), `backing-size`, `readonly`, every model property under its QEMU name,
+// and `image` {path, sha256} when one was given.
+
+extension TraceHeader {
+    public init(configs: [DeviceConfig]) {
+        self.init(devices: configs.map(TraceHeader.device))
+    }
+
+    /// The header line for these devices.
+    public static func make(_ configs: [DeviceConfig]) -> TraceHeader { TraceHeader(configs: configs) }
+
+    static func device(_ c: DeviceConfig) -> JSONValue {
+        var o: [(String, JSONValue)] = [
+            ("name", .string(c.name)),
+            ("type", .string(c.type.rawValue)),
+            ("addr", .uint(c.addr)),
+            ("size", .uint(c.regionSize)),
+            ("backing-size", .uint(c.backing)),
+            ("readonly", .bool(c.readonly)),
+        ]
+        switch c.type {
+        case .cfi01:
+            o += [("num-blocks", .uint(c.numBlocks)), ("sector-length", .uint(c.sectorLength)),
+                  ("width", .uint(UInt64(c.width))), ("device-width", .uint(UInt64(c.deviceWidth))),
+                  ("max-device-width", .uint(UInt64(c.maxDeviceWidth))),
+                  ("old-multiple-chip-handling", .bool(c.oldMultipleChipHandling))]
+        case .cfi02:
+            o += [("num-blocks", .uint(c.numBlocks)), ("sector-length", .uint(c.sectorLength))]
+            for i in 0..<4 {
+                o += [("num-blocks\(i)", .uint(c.regionBlocks[i])), ("sector-length\(i)", .uint(c.regionSectorLength[i]))]
+            }
+            o += [("width", .uint(UInt64(c.width))), ("mappings", .uint(UInt64(c.mappings))),
+                  ("unlock-addr0", .uint(UInt64(c.unlockAddr0))), ("unlock-addr1", .uint(UInt64(c.unlockAddr1)))]
+        }
+        o.append(("big-endian", .bool(c.bigEndian)))
+        for i in 0..<4 { o.append(("id\(i)", .uint(UInt64(c.ids[i])))) }
+        if let path = c.image {
+            o.append(("image", .object([("path", .string(path)), ("sha256", c.imageSHA256.map(JSONValue.string) ?? .null)])))
+        }
+        return .object(o)
+    }
+
+    /// Device configurations of the header; errors name the device and key.
+    public func configs() throws -> [DeviceConfig] {
+        var seen = Set<String>()
+        return try devices.enumerated().map { i, d in
+            guard let object = d.objectValue else { throw SpecError("header: devices[\(i)] is not an object") }
+            guard let typeName = d["type"]?.stringValue, let type = DeviceType(typeName: typeName) else {
+                throw SpecError("header: devices[\(i)]: expected \"type\" cfi01 or cfi02")
+            }
+            var c = DeviceConfig(type: type, name: "")
+            for (key, value) in object {
+                switch key {
+                case "type", "size": continue
+                case "image":
+                    c.image = value["path"]?.stringValue
+                    c.imageSHA256 = value["sha256"]?.stringValue
+                case "name":
+                    guard let s = value.stringValue else { throw SpecError("header: devices[\(i)]: \"name\" must be a string") }
+                    c.name = s
+                default:
+                    let text: String
+                    if let b = value.boolValue { text = b ? "on" : "off" } else if let n = value.uint64Value { text = String(n) } else {
+                        throw SpecError("header: devices[\(i)]: \"\(key)\" must be a number or a boolean")
+                    }
+                    do { try DeviceSpec.set(&c, key: key, value: text[...]) } catch let e as SpecError {
+                        throw SpecError("header: devices[\(i)]: \(e.message)")
+                    }
+                }
+            }
+            if c.name.isEmpty { throw SpecError("header: devices[\(i)]: missing \"name\"") }
+            if !seen.insert(c.name).inserted { throw SpecError("header: duplicate device name \"\(c.name)\"") }
+            do { try c.validate() } catch let e as ConfigError { throw SpecError("header: \(e.message)") }
+            return c
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import FlashModel
+import Foundation
+import FlashTraceIO
+
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert a trace between forms (QEMU log <-> JSON lines).",
+        discussion: """
+            Examples:
+              flashtrace convert boot.log -o boot.jsonl --board virt
+              flashtrace convert run.jsonl --to qemu-log -o run.log
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The trace to convert.", valueName: "trace"))
+    var trace: String
+
+    @OptionGroup var devices: DeviceOptions
+
+    @Option(name: .long, help: "Output form: json-lines or qemu-log.")
+    var to: Target = .jsonLines
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file ('-' for standard output).", valueName: "file"))
+    var output: String = "-"
+
+    @Flag(name: .long, help: "Overwrite an existing output file.")
+    var force = false
+
+    enum Target: String, ExpressibleByArgument, CaseIterable {
+        case jsonLines = "json-lines"
+        case qemuLog = "qemu-log"
+    }
+
+    func run() throws {
+        var input: TraceInput
+        do { input = try TraceInput(path: trace) } catch let e as TraceFormatError {
+            throw fail("\(trace):\(e.line > 0 ? "\(e.line):" : "") \(e.message)", .dataError)
+        } catch {
+            throw fail("\(trace): \(error)", .noInput)
+        }
+        defer { input.close() }
+        var configs: [DeviceConfig] = []
+        if let header = input.header {
+            do { configs = try header.configs() } catch { throw fail("\(trace):1: \(error)", .dataError) }
+        }
+        if to == .jsonLines && (devices.overridesDevices || configs.isEmpty) {
+            if !devices.overridesDevices {
+                let names = (try? TraceInput.deviceNames(inQemuLog: trace)) ?? []
+                if let board = Board.infer(fromDeviceNames: names) {
+                    configs = board.devices().filter { names.contains($0.name) }
+                }
+            }
+            configs = try devices.resolve(base: configs).configs
+        }
+        let out = try OutputFile(path: output, force: force)
+        do {
+            switch to {
+            case .jsonLines:
+                let writer = JSONLinesWriter(fd: out.fd, path: output == "-" ? nil : output)
+                try writer.writeHeader(TraceHeader.make(configs))
+                while let r = try input.next() { try writer.write(r) }
+                try writer.flush()
+            case .qemuLog:
+                var buffer: [UInt8] = []
+                buffer.reserveCapacity(1 << 16)
+                while let r = try input.next() {
+                    appendQemuLogLine(device: r.device, event: r.event, to: &buffer)
+                    buffer.append(0x0A)
+                    if buffer.count >= 1 << 16 {
+                        try out.writeAll(buffer)
+                        buffer.removeAll(keepingCapacity: true)
+                    }
+                }
+                try out.writeAll(buffer)
+            }
+        } catch let e as TraceFormatError {
+            out.discard()
+            throw fail("\(trace):\(e.line): \(e.message)", .dataError)
+        } catch {
+            out.discard()
+            throw fail("\(error)", .ioError)
+        }
+        try out.commit()
+    }
+}

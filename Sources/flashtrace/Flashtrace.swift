@@ -1,0 +1,19 @@
+import ArgumentParser
+
+@main
+struct Flashtrace: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flashtrace",
+        abstract: "Post-mortem analysis of how firmware drives QEMU's parallel NOR flash (cfi.pflash01/02).",
+        discussion: """
+            record   drive the flash model (op scripts, built-in scenarios) and write a JSON-lines trace
+            replay   run a trace through the same state machine and report what the firmware did wrong
+
+            Quick start:
+              flashtrace record                 # default scenario -> flashtrace.jsonl
+              flashtrace replay flashtrace.jsonl
+            """,
+        subcommands: [Record.self, Replay.self, Convert.self],
+        defaultSubcommand: nil
+    )
+}

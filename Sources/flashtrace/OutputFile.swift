@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import FlashTraceIO
+
+// Output files appear whole or not at all: data goes to a temporary file beside the target,
+// renamed over it only on success. `-` is standard output. An existing file is never replaced
+// without --force.
+
+final class OutputFile {
+    let path: String
+    let fd: Int32
+    private let temporary: String?
+    private var done = false
+
+    init(path: String, force: Bool) throws(ExitCode) {
+        self.path = path
+        if path == "-" {
+            fd = 1
+            temporary = nil
+            return
+        }
+        if !force && FileManager.default.fileExists(atPath: path) {
+            throw fail("\(path) exists; pass --force to overwrite it", .cantCreate)
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        let base = (path as NSString).lastPathComponent
+        let tmp = (dir.isEmpty ? "" : dir + "/") + ".\(base).tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            throw fail("cannot create \(path): \(String(cString: strerror(errno)))", .cantCreate)
+        }
+        self.fd = fd
+        temporary = tmp
+    }
+
+    /// Makes the output visible under its name (after the writer flushed everything).
+    func commit() throws(ExitCode) {
+        guard let temporary, !done else { return }
+        done = true
+        if fsync(fd) != 0 || close(fd) != 0 {
+            unlink(temporary)
+            throw fail("cannot write \(path): \(String(cString: strerror(errno)))", .ioError)
+        }
+        if rename(temporary, path) != 0 {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw fail("cannot create \(path): \(message)", .cantCreate)
+        }
+    }
+
+    /// Writes all of `bytes` (retrying short writes); throws on the first failure.
+    func writeAll(_ bytes: [UInt8]) throws(ExitCode) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 {
+                if n < 0 && errno == EINTR { continue }
+                let message = String(cString: strerror(errno))
+                discard()
+                throw fail("cannot write \(path): \(message)", .ioError)
+            }
+            offset += n
+        }
+    }
+
+    /// Removes the partial output (on any failure).
+    func discard() {
+        guard let temporary, !done else { return }
+        done = true
+        close(fd)
+        unlink(temporary)
+    }
+
+    deinit { discard() }
+}
+
+/// Writes a whole small output (a report) atomically.
+func writeOutput(_ text: String, to path: String, force: Bool) throws(ExitCode) {
+    try writeOutput(Array(text.utf8), to: path, force: force)
+}
+
+func writeOutput(_ data: [UInt8], to path: String, force: Bool) throws(ExitCode) {
+    let out = try OutputFile(path: path, force: force)
+    try out.writeAll(data)
+    try out.commit()
+}

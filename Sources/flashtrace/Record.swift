@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import FlashEvents
+import FlashModel
+import FlashTraceIO
+
+struct Record: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Drive the flash model and write a JSON-lines trace.",
+        discussion: """
+            Input is an op script (--ops, QEMU qtest words: writeb|w|l|q ADDR VALUE, readb|w|l|q ADDR,
+            clock_step [NS], system_reset) or a built-in scenario (--scenario); with neither, the
+            default scenario (\(Scenario.defaultName)) runs. Devices come from --board/--device, or
+            from the script's own "# device:" lines.
+
+            Examples:
+              flashtrace record                                   # default scenario -> flashtrace.jsonl
+              flashtrace record --scenario cfi02-program-erase -o cfi02.jsonl
+              flashtrace record --board virt --image virt.flash1=vars.fd --ops boot.ops -o boot.jsonl
+              flashtrace record --ops steps.ops --repeat 1000 -o big.jsonl --force
+              flashtrace record --list-scenarios
+            """
+    )
+
+    @OptionGroup var devices: DeviceOptions
+
+    @Option(name: .long, help: ArgumentHelp("Op script to run ('-' for standard input).", valueName: "file"))
+    var ops: String?
+
+    @Option(name: .long, help: ArgumentHelp("Built-in scenario to run (see --list-scenarios).", valueName: "name"))
+    var scenario: String?
+
+    @Option(name: .long, help: "Run the script this many times (large traces).")
+    var `repeat`: Int = 1
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Trace file to write ('-' for standard output).", valueName: "file"))
+    var output: String = "flashtrace.jsonl"
+
+    @Flag(name: .long, help: "Overwrite an existing output file.")
+    var force = false
+
+    @Option(name: .customLong("save-image"), help: ArgumentHelp("Write a device's final contents (its backing extent) to a file.", valueName: "name=path"))
+    var saveImage: [String] = []
+
+    @Flag(name: .customLong("list-scenarios"), help: "List the built-in scenarios and exit.")
+    var listScenarios = false
+
+    @Flag(name: .shortAndLong, help: "No summary on standard error.")
+    var quiet = false
+
+    func run() throws {
+        if listScenarios {
+            for s in Scenario.all {
+                print("\(s.name)\(s.name == Scenario.defaultName ? " (default)" : "")\n    \(s.summary)")
+            }
+            return
+        }
+        guard `repeat` >= 1 else { throw fail("--repeat must be at least 1", .usage) }
+        if ops != nil && scenario != nil { throw fail("give either --ops or --scenario, not both", .usage) }
+        let script = try loadScript()
+        var base: [DeviceConfig] = []
+        for spec in script.deviceSpecs {
+            do { base.append(try DeviceSpec.parse(spec)) } catch {
+                throw fail("\(script.name): # device: \(error)", .dataError)
+            }
+        }
+        if base.isEmpty && !devices.overridesDevices {
+            throw fail("\(script.name) names no devices (no \"# device:\" lines): pass --board or --device", .usage)
+        }
+        let (configs, images) = try devices.resolve(base: base)
+        let saves = try DeviceOptions.pairs(saveImage, option: "save-image")
+        for (name, _) in saves where !configs.contains(where: { $0.name == name }) {
+            throw fail("--save-image \(name)=…: no device named \(name)", .usage)
+        }
+        let models: [FlashDevice]
+        do { models = try configs.map { try makeDevice($0, initial: images[$0.name]) } } catch {
+            throw fail("\(error)", .usage)
+        }
+        let runner = OpScriptRunner(bus: FlashBus(devices: models))
+
+        let out = try OutputFile(path: output, force: force)
+        let writer = JSONLinesWriter(fd: out.fd, path: output == "-" ? nil : output)
+        do {
+            try writer.writeHeader(TraceHeader.make(configs))
+            try runner.start { try writer.write($0) }
+            for _ in 0..<`repeat` { try runner.run(script) { try writer.write($0) } }
+            try writer.flush()
+        } catch let e as RunError {
+            out.discard()
+            throw fail("\(e)", .dataError)
+        } catch {
+            out.discard()
+            throw fail("cannot write \(output): \(error)", .ioError)
+        }
+        try out.commit()
+        for (name, path) in saves {
+            let device = models.first { $0.config.name == name }!
+            try writeOutput(device.storage.bytes, to: path, force: force)
+        }
+        if !quiet {
+            let where_ = output == "-" ? "standard output" : output
+            warnInfo("recorded \(runner.seq) events from \(script.ops.count * `repeat`) ops on \(configs.map(\.name).joined(separator: ", ")) to \(where_)")
+        }
+    }
+
+    private func loadScript() throws(ExitCode) -> OpScript {
+        let text: String
+        let name: String
+        if let ops {
+            name = ops == "-" ? "<stdin>" : ops
+            if ops == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                guard let data = FileManager.default.contents(atPath: ops) else {
+                    throw fail("cannot read op script \(ops): \(String(cString: strerror(errno)))", .noInput)
+                }
+                guard let s = String(data: data, encoding: .utf8) else { throw fail("\(ops): not UTF-8 text", .dataError) }
+                text = s
+            }
+        } else {
+            let chosen = scenario ?? Scenario.defaultName
+            guard let s = Scenario.named(chosen) else {
+                throw fail("no scenario named \(chosen); built-in: \(Scenario.all.map(\.name).joined(separator: ", "))", .usage)
+            }
+            text = s.text
+            name = "scenario \(s.name)"
+        }
+        do { return try OpScript(text: text, name: name) } catch { throw fail("\(error)", .dataError) }
+    }
+}
+
+func warnInfo(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import FlashAnalysis
+import FlashEvents
+import FlashModel
+import FlashTraceIO
+
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a trace through the flash state machine and report what the firmware did wrong.",
+        discussion: """
+            TRACE is a flashtrace JSON-lines file or a QEMU log written with -trace 'pflash_*' -D FILE
+            (with or without -msg timestamp=on), detected from its content. A JSON-lines trace carries
+            its devices; for a QEMU log the board is inferred from the device names (virt.flash0/1 ->
+            virt, system.flash0/1 -> q35 with sizes from --image files) or given with --board/--device.
+
+            Exit status: 0 no finding at or above --fail-on, 1 there is one, 64 usage error,
+            65 malformed trace, 66 unreadable input.
+
+            Examples:
+              flashtrace replay flashtrace.jsonl
+              flashtrace replay boot.log --image virt.flash1=vars.fd
+              flashtrace replay run.jsonl --backing-size virt.flash1=512K   # what would a smaller image lose?
+              flashtrace replay run.jsonl --format json -o report.json --fail-on warning
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The trace to replay.", valueName: "trace"))
+    var trace: String
+
+    @OptionGroup var devices: DeviceOptions
+
+    @Option(name: .long, help: "Report format: text or json.")
+    var format: ReportFormat = .text
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to a file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Flag(name: .long, help: "Overwrite an existing report file.")
+    var force = false
+
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit status 1: error, warning or never.")
+    var failOn: FailOn = .error
+
+    @Flag(name: .shortAndLong, help: "No notes on standard error.")
+    var quiet = false
+
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum FailOn: String, ExpressibleByArgument, CaseIterable { case error, warning, never }
+
+    func run() throws {
+        var input: TraceInput
+        do { input = try TraceInput(path: trace) } catch let e as TraceFormatError {
+            throw fail("\(trace):\(e.line > 0 ? "\(e.line):" : "") \(e.message)", .dataError)
+        } catch {
+            throw fail("\(trace): \(error)", .noInput)
+        }
+        defer { input.close() }
+        let base = try baseDevices(input)
+        let (configs, images) = try devices.resolve(base: base)
+        if configs.isEmpty {
+            throw fail("\(trace): no devices known: pass --board or --device", .usage)
+        }
+        let engine: ReplayEngine
+        do { engine = try ReplayEngine(configs: configs, images: images) } catch {
+            throw fail("\(error)", .usage)
+        }
+        do {
+            while let record = try input.next() {
+                try engine.consume(record, line: input.lineNumber)
+            }
+        } catch let e as TraceFormatError {
+            throw fail("\(trace):\(e.line): \(e.message)", .dataError)
+        } catch let e as ReplayError {
+            throw fail("\(trace):\(e.line): \(e.message)", .dataError)
+        } catch {
+            throw fail("\(trace): \(error)", .noInput)
+        }
+        let report = engine.finish(trace: trace, truncatedLine: input.truncatedLastLine ? input.lineNumber + 1 : nil)
+        if !quiet && input.skippedLines > 0 {
+            warn("\(trace): skipped \(input.skippedLines) lines that are not pflash trace events")
+        }
+        let text: String
+        switch format {
+        case .text: text = report.text()
+        case .json: text = report.json.serialized + "\n"
+        }
+        if let output {
+            try writeOutput(text, to: output, force: force)
+        } else {
+            print(text, terminator: "")
+        }
+        switch failOn {
+        case .error where report.errors > 0: throw ExitCode.findings
+        case .warning where report.errors + report.warnings > 0: throw ExitCode.findings
+        default: break
+        }
+    }
+
+    /// Devices named by the trace itself: the JSON-lines header, or the board a QEMU log's
+    /// device names point to.
+    private func baseDevices(_ input: TraceInput) throws(ExitCode) -> [DeviceConfig] {
+        if let header = input.header {
+            do { return try header.configs() } catch { throw fail("\(trace):1: \(error)", .dataError) }
+        }
+        if devices.overridesDevices { return [] }
+        let names: [String]
+        do { names = try TraceInput.deviceNames(inQemuLog: trace) } catch let e as TraceFormatError {
+            throw fail("\(trace):\(e.line): \(e.message)", .dataError)
+        } catch {
+            throw fail("\(trace): \(error)", .noInput)
+        }
+        guard let board = Board.infer(fromDeviceNames: names) else {
+            throw fail("\(trace): a QEMU log does not say the flash geometry and the device names (\(names.joined(separator: ", "))) match no known board: pass --board or --device", .usage)
+        }
+        if !quiet { warn("\(trace): QEMU log with devices \(names.joined(separator: ", ")): using the \(board.rawValue) board's geometry") }
+        var images: [String: UInt64] = [:]
+        for (name, path) in (try? DeviceOptions.pairs(devices.image, option: "image")) ?? [] {
+            if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? UInt64 { images[name] = size }
+        }
+        return board.devices(imageSizes: images).filter { names.contains($0.name) }
+    }
+}
