@@ -42,6 +42,14 @@ final class DeviceReplay {
         known = KnownBytes(count: device.backing, allKnown: imageKnown)
     }
 
+    /// After lost events: nothing pending is compared, and contents are unknown again.
+    func resynchronise() {
+        dropExpected()
+        pendingReadEvents.removeAll(keepingCapacity: true)
+        skipping = true
+        known = KnownBytes(count: device.backing, allKnown: false)
+    }
+
     // MARK: input dispatch
 
     func consume(_ item: Located) {

@@ -18,12 +18,13 @@ public enum Rule: String, Sendable, CaseIterable {
     case leftInCommandMode = "left-in-command-mode"
     case replayDivergence = "replay-divergence"
     case traceTruncated = "trace-truncated"
+    case traceGap = "trace-gap"
 
     public var severity: Severity {
         switch self {
         case .outOfExtentWrite, .writeToReadOnly, .unknownCommand, .invalidSequence, .replayDivergence: return .error
         case .outOfExtentRead, .uncheckedErrorStatus, .programWithoutErase, .incompleteOperation,
-             .leftInCommandMode, .traceTruncated: return .warning
+             .leftInCommandMode, .traceTruncated, .traceGap: return .warning
         }
     }
 
@@ -52,6 +53,8 @@ public enum Rule: String, Sendable, CaseIterable {
             return "The model's events or read values differ from the recorded ones: the trace was not produced by this device configuration and initial image, or was altered."
         case .traceTruncated:
             return "The trace's last line was cut off (a recorder killed mid-write); replay stopped before it."
+        case .traceGap:
+            return "The tracer discarded events (its buffers were full); replay resynchronised after the gap and treats the device contents as unknown."
         }
     }
 }
@@ -79,7 +82,7 @@ enum CommandNames {
     static func cfi01(_ c: UInt8) -> String {
         let name: String
         switch c {
-        case 0x00: name = "read array (0x00)"
+        case 0x00: name = "read array, QEMU-internal"
         case 0x10, 0x40: name = "word program setup"
         case 0x20: name = "block erase setup"
         case 0x28: name = "multi-block erase"

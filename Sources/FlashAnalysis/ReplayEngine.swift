@@ -56,6 +56,16 @@ public final class ReplayEngine {
         replays[i].consume(Located(record: record, line: line))
     }
 
+    /// The tracer lost `count` events: report it, and resynchronise every device (pending
+    /// comparisons dropped; contents no longer trusted: later data reads are learnt again).
+    public func gap(count: UInt64, from: UInt64?, to: UInt64?, line: Int) {
+        var range = ""
+        if let from, let to { range = " between \(from) ns and \(to) ns" }
+        add(Finding(rule: .traceGap, device: "", seq: nil, line: line, offset: nil,
+                    message: "the tracer discarded \(count) event\(count == 1 ? "" : "s")\(range); replay resynchronised after the gap"))
+        for r in replays { r.resynchronise() }
+    }
+
     private func add(_ f: Finding) {
         let key = "\(f.device)/\(f.rule.rawValue)"
         let n = findingCounts[key, default: 0]

@@ -28,7 +28,9 @@ struct RuleChecker {
     static let cfi01FirstCycle: Set<UInt8> = [0x00, 0x10, 0x20, 0x40, 0x50, 0x60, 0x70, 0x90, 0x98, 0xE8, 0xF0, 0xFF]
     static let cfi01Confirms: Set<UInt8> = [0xD0, 0x01]
     /// First-cycle commands that only change what reads return (harmless on a read-only device).
-    static let cfi01ReadCommands: Set<UInt8> = [0x00, 0x50, 0x70, 0x90, 0x98, 0xF0, 0xFF]
+    /// 0x00 is not among them: QEMU reads it as "read array", but it is no Intel command, and on a
+    /// read-only bank it is what a stray store of zero looks like (AAVMF's 64-bit store's upper half).
+    static let cfi01ReadCommands: Set<UInt8> = [0x50, 0x70, 0x90, 0x98, 0xF0, 0xFF]
     static let cfi02Defined: Set<UInt8> = [0xAA, 0x55, 0x80, 0x90, 0xA0, 0x20, 0x10, 0x30, 0xB0, 0x98, 0xF0, 0x00]
 
     func afterWrite(before: State, offset: UInt64, size: Int, value: UInt32, old: UInt32?,
@@ -60,7 +62,7 @@ struct RuleChecker {
         switch s.wcycle {
         case 0:
             if config.readonly && !RuleChecker.cfi01ReadCommands.contains(c) {
-                if RuleChecker.cfi01FirstCycle.contains(c) {
+                if RuleChecker.cfi01FirstCycle.contains(c) && c != 0x00 {
                     add(.writeToReadOnly, "\(CommandNames.cfi01(c)) at \(hex(offset)) on a read-only device")
                 } else {
                     add(.writeToReadOnly, "store of \(hex(UInt64(value))) (\(size) bytes) at \(hex(offset)) to a read-only device in read-array mode: QEMU treats it as an unknown command and drops it")

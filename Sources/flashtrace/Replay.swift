@@ -66,8 +66,11 @@ struct Replay: ParsableCommand {
             throw fail("\(error)", .usage)
         }
         do {
-            while let record = try input.next() {
-                try engine.consume(record, line: input.lineNumber)
+            while let item = try input.nextItem() {
+                switch item {
+                case .record(let record): try engine.consume(record, line: input.lineNumber)
+                case .gap(let count, let from, let to): engine.gap(count: count, from: from, to: to, line: input.lineNumber)
+                }
             }
         } catch let e as TraceFormatError {
             throw fail("\(trace):\(e.line): \(e.message)", .dataError)
