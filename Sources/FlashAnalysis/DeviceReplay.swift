@@ -185,8 +185,14 @@ final class DeviceReplay {
         if known.isKnown(o, size) || value == recordedValue { known.mark(o, UInt64(size)); return }
         device.storage.store(Int(o), size, recordedValue)
         known.mark(o, UInt64(size))
-        events[i].a2 = UInt64(recordedValue)
-        if let last = events.indices.last, events[last].kind == .ioRead { events[last].a2 = UInt64(recordedValue) }
+        // The value travels on: data_read, then (autoselect) read_done's ret, then io_read.
+        for j in i..<events.count {
+            switch events[j].kind {
+            case .dataRead, .ioRead: events[j].a2 = UInt64(recordedValue)
+            case .readDone: events[j].a1 = UInt64(recordedValue)
+            default: break
+            }
+        }
     }
 
     private func compareGroup(model: [FlashEvent], recorded: [Located]) {

@@ -23,7 +23,7 @@ public struct JSONLinesWriter {
 
     /// Writes the header line; must come first. Use `TraceHeader.json` for a validated one.
     public func writeHeader(_ header: JSONValue) throws {
-        precondition(!state.headerWritten, "header written twice")
+        if state.headerWritten { throw TraceFormatError(line: 0, message: "header written twice") }
         var bytes: [UInt8] = []
         header.serialize(into: &bytes)
         bytes.append(0x0A)

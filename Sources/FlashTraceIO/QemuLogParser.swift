@@ -30,7 +30,7 @@ public enum QemuLogParseResult: Equatable, Sendable {
 
 /// Parses single QEMU log lines. A value type with caches (device names, texts), so keep one per
 /// input stream and reuse it. Malformed lines of known events throw `TraceFormatError`.
-public struct QemuLogParser {
+public struct QemuLogParser: Sendable {
     private var devices = StringInterner(limit: 32)
     private var texts = StringInterner(limit: 256)
     private let templates = QemuTemplate.table

@@ -61,6 +61,13 @@ private final class QemuLogReaderStorage {
                 truncated = true
                 return nil
             }
+            if !terminated {
+                // QEMU ends every line; an unterminated non-event is the stub of a cut-off write.
+                guard case .event = result else {
+                    truncated = true
+                    return nil
+                }
+            }
             switch result {
             case .notAnEvent:
                 skipped += 1

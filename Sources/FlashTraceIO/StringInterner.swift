@@ -3,7 +3,7 @@
 
 import FlashEvents
 
-struct StringInterner {
+struct StringInterner: Sendable {
     private var entries: [(bytes: [UInt8], string: String)] = []
     /// Bounded so a trace of all-distinct texts degrades to plain allocation, not a slow scan.
     private let limit: Int
