@@ -1,0 +1,60 @@
+import XCTest
+
+final class ReplayCLITests: XCTestCase {
+    func testExitStatusesAndJSONReport() throws {
+        let dir = try temporaryDirectory()
+        let ops = "# device: cfi01,name=f,addr=0,num-blocks=4,sector-length=4K,width=1\nwriteb 0x10 0xee\nwriteb 0x10 0x70\nreadb 0x10\n"
+        try ops.write(to: dir.appendingPathComponent("r.ops"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try flashtrace(["record", "-q", "--ops", "r.ops", "-o", "r.jsonl"], cwd: dir).status, 0)
+
+        let text = try flashtrace(["replay", "r.jsonl"], cwd: dir)
+        XCTAssertEqual(text.status, 1, "unknown-command is an error")
+        XCTAssertTrue(text.stdout.contains("unknown-command"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("left-in-command-mode"), text.stdout)
+        XCTAssertEqual(try flashtrace(["replay", "r.jsonl", "--fail-on", "never"], cwd: dir).status, 0)
+
+        let json = try flashtrace(["replay", "r.jsonl", "--format", "json", "-o", "report.json"], cwd: dir)
+        XCTAssertEqual(json.status, 1)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report.json"))) as! [String: Any]
+        let summary = report["summary"] as! [String: Any]
+        XCTAssertEqual(summary["errors"] as? Int, 1)
+        XCTAssertEqual(summary["warnings"] as? Int, 1)
+        XCTAssertEqual(summary["divergences"] as? Int, 0)
+        let findings = report["findings"] as! [[String: Any]]
+        let unknown = try XCTUnwrap(findings.first { $0["rule"] as? String == "unknown-command" })
+        XCTAssertEqual(unknown["dev"] as? String, "f")
+        XCTAssertEqual(unknown["offset"] as? Int, 0x10)
+        XCTAssertNotNil(unknown["seq"] as? Int)
+        XCTAssertNotNil(unknown["line"] as? Int)
+        let devices = report["devices"] as! [[String: Any]]
+        XCTAssertNotNil((devices.first?["extent"] as? [String: Any])?["smallest-safe-image"])
+    }
+
+    func testMalformedTruncatedAndMissingInput() throws {
+        let dir = try temporaryDirectory()
+        XCTAssertEqual(try flashtrace(["record", "-q", "-o", "t.jsonl"], cwd: dir).status, 0)
+        var lines = try String(contentsOf: dir.appendingPathComponent("t.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
+
+        // A recorder killed mid-write: the torn last line is reported, not fatal.
+        let torn = lines.prefix(40).joined(separator: "\n") + "\n" + lines[40].prefix(20)
+        try torn.write(to: dir.appendingPathComponent("torn.jsonl"), atomically: true, encoding: .utf8)
+        let t = try flashtrace(["replay", "torn.jsonl", "--fail-on", "never"], cwd: dir)
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stdout.contains("trace-truncated"), t.stdout)
+        XCTAssertTrue(t.stdout.contains("line 41"), t.stdout)
+
+        // A malformed line in the middle: exit 65 with file:line and what was expected.
+        lines[10] = #"{"seq":9,"dev":"virt.flash1","event":"io_write","offset":"zero"}"#
+        try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("bad.jsonl"), atomically: true, encoding: .utf8)
+        let b = try flashtrace(["replay", "bad.jsonl"], cwd: dir)
+        XCTAssertEqual(b.status, 65)
+        XCTAssertTrue(b.stderr.contains("bad.jsonl:11:"), b.stderr)
+
+        let m = try flashtrace(["replay", "nonexistent.jsonl"], cwd: dir)
+        XCTAssertEqual(m.status, 66, m.stderr)
+        XCTAssertTrue(m.stderr.contains("nonexistent.jsonl"), m.stderr)
+
+        let u = try flashtrace(["replay", "t.jsonl", "--format", "yaml"], cwd: dir)
+        XCTAssertEqual(u.status, 64, u.stderr)
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what flashtrace needs on Debian 12 (idempotent: only missing packages are installed)
+# and builds it. Usage: scripts/setup.sh [--tests] [--release]
+#   --tests    also the packages the test suite uses (QEMU and firmware images for the
+#              model-vs-QEMU comparisons and real boots)
+#   --release  build with -c release
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tests=0; config=debug
+for arg in "$@"; do
+    case "$arg" in
+        --tests) tests=1 ;;
+        --release) config=release ;;
+        *) echo "setup.sh: unknown option $arg (expected --tests or --release)" >&2; exit 64 ;;
+    esac
+done
+
+# Build dependencies first, then what tests use.
+packages=(xz-utils)
+if [ "$tests" = 1 ]; then
+    packages+=(qemu-system-arm qemu-system-x86 qemu-efi-aarch64 ovmf expect python3-jsonschema)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing ${missing[*]}" >&2
+    sudo_cmd=""
+    [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null; then
+    for d in /opt/swift/usr/bin /usr/share/swift/usr/bin; do [ -x "$d/swift" ] && export PATH="$d:$PATH"; done
+fi
+command -v swift >/dev/null || { echo "setup: the Swift toolchain is not on PATH" >&2; exit 69; }
+
+echo "setup: building ($config)" >&2
+swift build -c "$config" >&2
