@@ -49,6 +49,10 @@ extension ReplayReport {
                          Self.size(d.savedBytes), Self.size(d.savedBytes * 100)])
         }
         out += table(rows)
+        for d in devices where d.writtenEnd > 0 || d.erasedEnd > 0 {
+            let edge = max(d.writtenEnd, d.erasedEnd)
+            out += "  \(d.name): every write and erase lies below \(hex(edge)) (\(Self.size(edge))); nothing was written at or beyond it\n"
+        }
         out += "\nCounts\n"
         var counts = [["device", "writes", "reads", "programs", "buffer writes", "erases", "status polls", "outside image"]]
         for d in devices {

@@ -19,6 +19,15 @@ struct Record: ParsableCommand {
               flashtrace record --board virt --image virt.flash1=vars.fd --ops boot.ops -o boot.jsonl
               flashtrace record --ops steps.ops --repeat 1000 -o big.jsonl --force
               flashtrace record --list-scenarios
+              flashtrace record -o boot.jsonl --keep-images imgs --timeout 300 -- \\
+                  qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512 \\
+                  -drive if=pflash,format=raw,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd \\
+                  -drive if=pflash,format=raw,file=vars.fd -display none -serial stdio
+
+            With a QEMU command after --, QEMU runs with -trace 'pflash_*' added (your own -trace/-D
+            options keep working), and when it exits (or on Ctrl-C or --timeout) its pflash events are
+            written as a JSON-lines trace whose header holds each flash device's geometry, image path,
+            SHA-256 and read-only flag. QEMU's exit status is passed through.
             """
     )
 
@@ -48,12 +57,25 @@ struct Record: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No summary on standard error.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp("With a QEMU command: stop QEMU after this many seconds (the trace is still written).", valueName: "seconds"))
+    var timeout: Double?
+
+    @Option(name: .customLong("keep-images"), help: ArgumentHelp("With a QEMU command: copy the initial flash images into this folder, so the trace replays with exact data.", valueName: "dir"))
+    var keepImages: String?
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("A QEMU command to run with pflash tracing (after --).", valueName: "qemu-command"))
+    var command: [String] = []
+
     func run() throws {
         if listScenarios {
             for s in Scenario.all {
                 print("\(s.name)\(s.name == Scenario.defaultName ? " (default)" : "")\n    \(s.summary)")
             }
             return
+        }
+        if !command.isEmpty {
+            if ops != nil || scenario != nil { throw fail("give either a QEMU command or --ops/--scenario, not both", .usage) }
+            return try recordQEMU()
         }
         guard `repeat` >= 1 else { throw fail("--repeat must be at least 1", .usage) }
         if ops != nil && scenario != nil { throw fail("give either --ops or --scenario, not both", .usage) }
