@@ -43,10 +43,13 @@ extension ReplayReport {
         out += "reads made in read-array mode never appear in a QEMU trace, so for reads it is a lower bound)\n"
         var rows = [["device", "type", "region", "backing", "written to", "erased to", "read to", "smallest safe", "saves per VM", "per 100 VMs"]]
         for d in devices {
+            // A device the trace never touched says nothing about its size (reads in read-array
+            // mode are not traced): no figure rather than a misleading 0.
+            let untouched = d.smallestSafeImage == 0
             rows.append([d.name, d.type.rawValue, Self.size(d.regionSize), Self.size(d.backingSize),
                          d.writtenEnd == 0 ? "-" : hex(d.writtenEnd), d.erasedEnd == 0 ? "-" : hex(d.erasedEnd),
-                         d.readEnd == 0 ? "-" : hex(d.readEnd), Self.size(d.smallestSafeImage),
-                         Self.size(d.savedBytes), Self.size(d.savedBytes * 100)])
+                         d.readEnd == 0 ? "-" : hex(d.readEnd), untouched ? "n/a (no traced access)" : Self.size(d.smallestSafeImage),
+                         untouched ? "-" : Self.size(d.savedBytes), untouched ? "-" : Self.size(d.savedBytes * 100)])
         }
         out += table(rows)
         for d in devices where d.writtenEnd > 0 || d.erasedEnd > 0 {
