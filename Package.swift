@@ -6,7 +6,13 @@ import PackageDescription
 //   FlashModel    the CFI01/CFI02 state machines and the bus that routes accesses to them
 //   FlashTraceIO  trace formats: JSON lines, QEMU log text, op scripts, --device specs
 //   FlashAnalysis the replay engine, findings and extent summary (drives FlashModel, never re-implements it)
+//   FlashReports  renderings beyond text/JSON: HTML page, SARIF log, Chrome trace events, the diff of two boots
 //   flashtrace    the command-line tool
+// The model, trace I/O and replay run once per bus access or trace event; there the runtime's
+// dynamic exclusivity checks cost about a tenth of the time (perf), so release builds skip them.
+// The compile-time exclusivity checks still apply.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "flashtrace",
     platforms: [.macOS(.v13)],
@@ -22,21 +28,32 @@ let package = Package(
     ],
     targets: [
         .target(name: "FlashEvents"),
-        .target(name: "FlashModel", dependencies: ["FlashEvents"]),
+        .target(name: "FlashModel", dependencies: ["FlashEvents"], swiftSettings: hotPath),
         .target(name: "FlashTraceIO", dependencies: [
             "FlashEvents", "FlashModel",
             .product(name: "Crypto", package: "swift-crypto"),
-        ]),
-        .target(name: "FlashAnalysis", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO"]),
+        ], swiftSettings: hotPath),
+        .target(name: "FlashAnalysis", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO"], swiftSettings: hotPath),
+        .target(name: "FlashReports", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis"]),
+        // LTTng: the tracepoint call sites (probes in tracepoints/, loaded at run time), a CTF
+        // reader over libbabeltrace2 (loaded at run time), and the Swift sink / RecordSource.
+        // Building needs liblttng-ust-dev and libbabeltrace2-dev; running needs neither.
+        .target(name: "CFlashTracepoints", cSettings: [.headerSearchPath("../../tracepoints")],
+                linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CBabeltraceShim", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "FlashLTTng", dependencies: ["FlashEvents", "FlashTraceIO", "CFlashTracepoints", "CBabeltraceShim"]),
+        .executableTarget(name: "flashtrace-lttng-dev", dependencies: ["FlashLTTng", "FlashEvents", "FlashTraceIO"]),
         .executableTarget(name: "flashtrace", dependencies: [
-            "FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis",
+            "FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis", "FlashLTTng", "FlashReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FlashModelTests", dependencies: ["FlashModel", "FlashTraceIO", "FlashEvents"]),
         .testTarget(name: "FlashTraceIOTests", dependencies: ["FlashTraceIO"]),
         .testTarget(name: "FlashAnalysisTests", dependencies: ["FlashAnalysis", "FlashTraceIO", "FlashModel", "FlashEvents"]),
         .testTarget(name: "CLITests", dependencies: ["FlashTraceIO"]),
+        .testTarget(name: "FlashReportsTests", dependencies: ["FlashReports", "FlashAnalysis", "FlashTraceIO", "FlashModel", "FlashEvents"]),
         .testTarget(name: "QEMUConformanceTests", dependencies: ["FlashModel", "FlashTraceIO"]),
+        .testTarget(name: "LTTngTests", dependencies: ["FlashLTTng", "FlashTraceIO", "FlashEvents"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,13 +24,20 @@ final class DeviceReplay {
     private var expected: [FlashEvent] = []
     private var expectedIndex = 0
     private var pendingReadEvents: [Located] = []
+    /// Data accepted into the CFI01 write buffer, not yet flushed to the array.
+    private var bufferedWrites: [(UInt64, UInt64)] = []
     /// After a divergence or an access the replay routes outside the image: the rest of that
     /// input's recorded events are not compared (avoids a cascade of follow-on divergences).
     private var skipping = false
+    /// After a trace gap, until the recorded device is seen idle (see `resumes(at:)`).
+    private var resyncing = false
     /// Whether the current input came from a recorded `outer_*` event that the replay serves
     /// from the image (a larger --backing-size): QEMU never saw it, so nothing is compared.
     let report: (Finding) -> Void
     let diverged: (Finding) -> Void
+    /// Set by the engine when a report needs every input (maps, timelines); nil otherwise.
+    var observer: ReplayObserver?
+    var index = 0
 
     init(device: FlashDevice, imageKnown: Bool, report: @escaping (Finding) -> Void,
          diverged: @escaping (Finding) -> Void) {
@@ -47,12 +54,14 @@ final class DeviceReplay {
         dropExpected()
         pendingReadEvents.removeAll(keepingCapacity: true)
         skipping = true
+        resyncing = true
         known = KnownBytes(count: device.backing, allKnown: false)
     }
 
     // MARK: input dispatch
 
     func consume(_ item: Located) {
+        if resyncing && !resumes(at: item) { return }
         let e = item.record.event
         if expectedIndex < expected.count {
             if sameEvent(expected[expectedIndex], e) {
@@ -98,6 +107,31 @@ final class DeviceReplay {
         }
     }
 
+    /// After a gap the model's command state is unknown (the lost events may have changed it),
+    /// so running it on the next inputs would diverge input after input. Inputs are skipped
+    /// until the recorded device is visibly idle: an io_write at write cycle 0 (the model is put
+    /// in that state and replay goes on with it) or a device reset. Timers still due fire.
+    private func resumes(at item: Located) -> Bool {
+        let e = item.record.event
+        switch e.kind {
+        case .ioWrite where e.a3 == 0:
+            device.reset()
+            device.events.removeAll(keepingCapacity: true)
+        case .reset:
+            break
+        case .timerExpired where device.timerDeadline != nil:
+            if let ts = item.record.ts { device.now = ts }
+            device.fireTimer()
+            device.events.removeAll(keepingCapacity: true)
+            return false
+        default:
+            return false
+        }
+        resyncing = false
+        skipping = false
+        return true
+    }
+
     private func isInputStart(_ k: EventKind) -> Bool {
         k == .ioWrite || k == .outerWrite || k == .outerRead || k == .timerExpired
     }
@@ -107,9 +141,16 @@ final class DeviceReplay {
         expectedIndex = 0
     }
 
-    /// Starts matching the model's events for an input whose first recorded event is `item`.
-    private func expect(_ events: [FlashEvent], first item: Located) {
-        expected = events
+    /// Moves the events the model just emitted into `expected`, swapping buffers so neither
+    /// array is reallocated (this runs for every input).
+    private func takeEvents() {
+        expected.removeAll(keepingCapacity: true)
+        swap(&expected, &device.events)
+        expectedIndex = 0
+    }
+
+    /// Starts matching `expected` for an input whose first recorded event is `item`.
+    private func matchFirst(_ item: Located) {
         expectedIndex = 0
         if let first = expected.first, sameEvent(first, item.record.event) {
             expectedIndex = 1
@@ -131,23 +172,25 @@ final class DeviceReplay {
         let before = rules.snapshot()
         let old = oldContents(offset, size)
         device.write(offset: offset, size: size, value: value)
-        let events = device.events
-        device.events.removeAll(keepingCapacity: true)
-        stats.countWrite(offset: device.chipOffset(offset), size: size, events: events)
-        trackKnown(events)
-        for f in rules.afterWrite(before: before, offset: offset, size: size, value: value, old: old, events: events) {
+        takeEvents()
+        stats.countWrite(offset: device.chipOffset(offset), size: size, events: expected)
+        notify(item, expected)
+        trackKnown(expected)
+        for f in rules.afterWrite(before: before, offset: offset, size: size, value: value, old: old, events: expected) {
             report(f.at(item, device: name))
         }
-        if events.first?.kind == .outerWrite && !fromOuter {
+        if expected.first?.kind == .outerWrite && !fromOuter {
             // Replay's image is smaller than the recorded one: QEMU's events for this access
             // have no counterpart in the model; the extent rule has reported it.
+            dropExpected()
             skipping = true
             return
         }
-        if fromOuter && events.first?.kind != .outerWrite {
+        if fromOuter && expected.first?.kind != .outerWrite {
+            dropExpected()
             return  // a larger image than recorded: the state machine sees an access QEMU never did
         }
-        expect(events, first: item)
+        matchFirst(item)
     }
 
     private func oldContents(_ offset: UInt64, _ size: Int) -> UInt32? {
@@ -164,59 +207,64 @@ final class DeviceReplay {
             return
         }
         let value = device.read(offset: offset, size: size)
-        var events = device.events
-        device.events.removeAll(keepingCapacity: true)
-        let recorded = pendingReadEvents + [item]
-        pendingReadEvents.removeAll(keepingCapacity: true)
-        stats.countRead(offset: device.chipOffset(offset), size: size, events: events)
-        if events.first?.kind == .outerRead {
-            for f in rules.outerRead(events[0]) { report(f.at(item, device: name)) }
-            return  // the recorded read's events have no model counterpart (smaller image)
+        takeEvents()
+        stats.countRead(offset: device.chipOffset(offset), size: size, events: expected)
+        notify(item, expected)
+        if expected.first?.kind == .outerRead {
+            for f in rules.outerRead(expected[0]) { report(f.at(item, device: name)) }
+            // the recorded read's events have no model counterpart (smaller image)
+        } else {
+            learnUnknownData(offset: offset, size: size, value: value, recordedValue: UInt32(truncatingIfNeeded: e.a2))
+            compareGroup(last: item)
         }
-        learnUnknownData(&events, offset: offset, size: size, value: value, recordedValue: UInt32(truncatingIfNeeded: e.a2))
-        compareGroup(model: events, recorded: recorded)
+        pendingReadEvents.removeAll(keepingCapacity: true)
+        dropExpected()
     }
 
     /// Data reads of bytes replay does not know yet: adopt the recorded value as the contents.
-    private func learnUnknownData(_ events: inout [FlashEvent], offset: UInt64, size: Int, value: UInt32,
-                                  recordedValue: UInt32) {
-        guard let i = events.firstIndex(where: { $0.kind == .dataRead }) else { return }
-        let o = device.chipOffset(events[i].a0)
+    private func learnUnknownData(offset: UInt64, size: Int, value: UInt32, recordedValue: UInt32) {
+        guard let i = expected.firstIndex(where: { $0.kind == .dataRead }) else { return }
+        let o = device.chipOffset(expected[i].a0)
         if known.isKnown(o, size) || value == recordedValue { known.mark(o, UInt64(size)); return }
         device.storage.store(Int(o), size, recordedValue)
         known.mark(o, UInt64(size))
         // The value travels on: data_read, then (autoselect) read_done's ret, then io_read.
-        for j in i..<events.count {
-            switch events[j].kind {
-            case .dataRead, .ioRead: events[j].a2 = UInt64(recordedValue)
-            case .readDone: events[j].a1 = UInt64(recordedValue)
+        for j in i..<expected.count {
+            switch expected[j].kind {
+            case .dataRead, .ioRead: expected[j].a2 = UInt64(recordedValue)
+            case .readDone: expected[j].a1 = UInt64(recordedValue)
             default: break
             }
         }
     }
 
-    private func compareGroup(model: [FlashEvent], recorded: [Located]) {
-        for (i, r) in recorded.enumerated() {
-            guard i < model.count else {
+    /// Compares the model's events for a read (in `expected`) with the recorded ones: the
+    /// events collected before it, then its `io_read`.
+    private func compareGroup(last: Located) {
+        let count = pendingReadEvents.count + 1
+        for i in 0..<count {
+            let r = i < pendingReadEvents.count ? pendingReadEvents[i] : last
+            guard i < expected.count else {
                 divergence(r, "recorded \(describe(r.record.event)), which the model did not emit")
                 return
             }
-            if !sameEvent(model[i], r.record.event) {
-                divergence(r, "recorded \(describe(r.record.event)), model emitted \(describe(model[i]))")
+            if !sameEvent(expected[i], r.record.event) {
+                divergence(r, "recorded \(describe(r.record.event)), model emitted \(describe(expected[i]))")
                 return
             }
         }
-        if model.count > recorded.count, let last = recorded.last {
-            divergence(last, "model emitted \(describe(model[recorded.count])), which the trace lacks")
+        if expected.count > count {
+            divergence(last, "model emitted \(describe(expected[count])), which the trace lacks")
         }
     }
 
     private func outerRead(_ item: Located) {
         let e = item.record.event
         _ = device.read(offset: e.a0, size: Int(e.a1))
-        let events = device.events
-        device.events.removeAll(keepingCapacity: true)
-        stats.countRead(offset: e.a0, size: Int(e.a1), events: events)
+        takeEvents()
+        stats.countRead(offset: e.a0, size: Int(e.a1), events: expected)
+        notify(item, expected)
+        dropExpected()
         for f in rules.outerRead(item.record.event) { report(f.at(item, device: name)) }
         pendingReadEvents.removeAll(keepingCapacity: true)
     }
@@ -229,19 +277,19 @@ final class DeviceReplay {
         }
         if let ts = item.record.ts { device.now = ts }
         device.fireTimer()
-        let events = device.events
-        device.events.removeAll(keepingCapacity: true)
-        stats.countOther(events)
-        trackKnown(events)
-        expect(events, first: item)
+        takeEvents()
+        stats.countOther(expected)
+        notify(item, expected)
+        trackKnown(expected)
+        matchFirst(item)
     }
 
     private func deviceReset(_ item: Located) {
         for f in rules.incomplete(at: "device reset") { report(f.at(item, device: name)) }
         device.reset()
-        let events = device.events
-        device.events.removeAll(keepingCapacity: true)
-        expect(events, first: item)
+        takeEvents()
+        notify(item, expected)
+        matchFirst(item)
     }
 
     /// End of the trace: leftover expectations, unfinished reads, and the end-state rules.
@@ -261,6 +309,13 @@ final class DeviceReplay {
 
     // MARK: helpers
 
+    /// Hands an input and the model's events to the observer, before the rules report on it.
+    @inline(__always) private func notify(_ item: Located, _ events: [FlashEvent]) {
+        guard let observer else { return }
+        observer.replayed(ReplayStep(device: index, record: item.record, line: item.line, events: events,
+                                     idle: device.isAtRest))
+    }
+
     private func trackKnown(_ events: [FlashEvent]) {
         for e in events {
             switch e.kind {
@@ -273,7 +328,12 @@ final class DeviceReplay {
             case .chipEraseStart where !device.config.readonly:
                 known.markAll()
             case .dataWriteBlock:
-                known.mark(e.a0, e.a1)  // stays exact: the buffer holds the value if it is flushed
+                bufferedWrites.append((e.a0, e.a1))  // reaches the array only when flushed
+            case .writeBlockFlush:
+                for (o, n) in bufferedWrites { known.mark(o, n) }
+                bufferedWrites.removeAll(keepingCapacity: true)
+            case .writeBlockAbort, .reset:
+                bufferedWrites.removeAll(keepingCapacity: true)
             default:
                 break
             }

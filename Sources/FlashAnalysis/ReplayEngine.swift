@@ -32,6 +32,17 @@ public final class ReplayEngine {
     private var lastLine: Int?
     private var suppressed = 0
 
+    /// Optional listener for reports that need every input and finding (HTML maps and timelines,
+    /// Chrome traces). Unset, the replay stays constant-memory and pays one nil check per input.
+    public var observer: ReplayObserver? {
+        didSet {
+            for (i, r) in replays.enumerated() {
+                r.observer = observer
+                r.index = i
+            }
+        }
+    }
+
     /// `images` holds initial contents by device name; a device without one starts unknown.
     public init(configs: [DeviceConfig], images: [String: [UInt8]], options: ReplayOptions = ReplayOptions()) throws {
         self.options = options
@@ -67,6 +78,7 @@ public final class ReplayEngine {
     }
 
     private func add(_ f: Finding) {
+        observer?.found(f)
         let key = "\(f.device)/\(f.rule.rawValue)"
         let n = findingCounts[key, default: 0]
         findingCounts[key] = n + 1
@@ -74,6 +86,7 @@ public final class ReplayEngine {
     }
 
     private func addDivergence(_ f: Finding) {
+        observer?.found(f)
         divergences += 1
         findingCounts["\(f.device)/\(f.rule.rawValue)", default: 0] += 1
         if divergences <= options.divergenceDetails { findings.append(f) }
@@ -85,6 +98,7 @@ public final class ReplayEngine {
         if let truncatedLine {
             findings.append(Finding(rule: .traceTruncated, device: "", seq: nil, line: truncatedLine, offset: nil,
                                     message: "line \(truncatedLine) is cut off (the recorder was probably killed mid-write); replayed up to line \(truncatedLine - 1)"))
+            observer?.found(findings[findings.count - 1])
             findingCounts["/trace-truncated", default: 0] += 1
         }
         var errors = 0, warnings = 0

@@ -9,15 +9,26 @@ public struct FlashEvent: Equatable, Hashable, Sendable {
     public var a2: UInt64 = 0
     public var a3: UInt64 = 0
     public var a4: UInt64 = 0
-    /// The `str` argument of `write`; empty for every other kind.
-    public var text: String = ""
+    /// The `str` argument of `write` (`EventText.none` for every other kind).
+    public var textID: EventText = .none
 
     @inlinable
     public init(_ kind: EventKind, _ a0: UInt64 = 0, _ a1: UInt64 = 0, _ a2: UInt64 = 0,
-                _ a3: UInt64 = 0, _ a4: UInt64 = 0, text: String = "") {
+                _ a3: UInt64 = 0, _ a4: UInt64 = 0, textID: EventText = .none) {
         self.kind = kind
         self.a0 = a0; self.a1 = a1; self.a2 = a2; self.a3 = a3; self.a4 = a4
-        self.text = text
+        self.textID = textID
+    }
+
+    public init(_ kind: EventKind, _ a0: UInt64 = 0, _ a1: UInt64 = 0, _ a2: UInt64 = 0,
+                _ a3: UInt64 = 0, _ a4: UInt64 = 0, text: String) {
+        self.init(kind, a0, a1, a2, a3, a4, textID: EventText(text))
+    }
+
+    /// The `str` argument of `write`; empty for every other kind.
+    public var text: String {
+        get { textID.string }
+        set { textID = EventText(newValue) }
     }
 
     /// Integer argument by declaration index (0-based, after the device name).
@@ -64,7 +75,8 @@ extension FlashEvent {
     @inlinable public static func dataWrite(_ offset: UInt64, _ size: Int, _ value: UInt32) -> FlashEvent {
         FlashEvent(.dataWrite, offset, UInt64(size), UInt64(value))
     }
-    @inlinable public static func write(_ text: String) -> FlashEvent { FlashEvent(.write, text: text) }
+    @inlinable public static func write(_ text: EventText) -> FlashEvent { FlashEvent(.write, textID: text) }
+    public static func write(_ text: String) -> FlashEvent { FlashEvent(.write, text: text) }
     @inlinable public static func cmd(_ kind: EventKind, _ cmd: UInt8) -> FlashEvent { FlashEvent(kind, UInt64(cmd)) }
     @inlinable public static var reset: FlashEvent { FlashEvent(.reset) }
     @inlinable public static var modeReadArray: FlashEvent { FlashEvent(.modeReadArray) }

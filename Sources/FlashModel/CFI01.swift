@@ -121,7 +121,7 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
         case 2: bufferData(offset, size, value)
         case 3: bufferConfirm(c)
         default:
-            events.append(.write("invalid write state"))
+            events.append(.write(.invalidWriteState))
             readArray()
         }
     }
@@ -131,7 +131,7 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
         case 0x00:
             readArray()
         case 0x10, 0x40:
-            events.append(.write("single byte program (0)"))
+            events.append(.write(.singleByteProgram0))
             wc = 1; command = c
         case 0x20:
             // Trap 1: the block is erased on the setup cycle, before any confirm.
@@ -146,29 +146,29 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             wc = 1; command = c
         case 0x50:
             statusRegister = 0  // trap 2: bit 7 too
-            events.append(.write("clear status bits"))
+            events.append(.write(.clearStatusBits))
             readArray()
         case 0x60:
-            events.append(.write("block unlock"))
+            events.append(.write(.blockUnlock))
             wc = 1; command = c
         case 0x70:
-            events.append(.write("read status register"))
+            events.append(.write(.readStatusRegister))
             command = c
         case 0x90:
-            events.append(.write("read device information"))
+            events.append(.write(.readDeviceInformation))
             command = c
         case 0x98:
-            events.append(.write("CFI query"))
+            events.append(.write(.cfiQuery))
             wc = 1; command = c
         case 0xE8:
-            events.append(.write("write to buffer"))
+            events.append(.write(.writeToBuffer))
             statusRegister |= 0x80
             wc = 1; command = c
         case 0xF0:
-            events.append(.write("probe for AMD flash"))
+            events.append(.write(.probeForAMDFlash))
             readArray()
         case 0xFF:
-            events.append(.write("read array mode"))
+            events.append(.write(.readArrayMode))
             readArray()
         default:
             readArray()  // ERROR exit: only a -d unimp log line, no trace event of its own
@@ -178,7 +178,7 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
     private func secondCycle(_ offset: UInt64, _ size: Int, _ value: UInt32, _ c: UInt8) {
         switch command {
         case 0x10, 0x40:
-            events.append(.write("single byte program (1)"))
+            events.append(.write(.singleByteProgram1))
             if !readonly {
                 storage.store(Int(offset), size, value)  // trap 7: plain overwrite
                 events.append(.dataWrite(offset, size, value))
@@ -201,14 +201,14 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             } else if c == 0xFF {
                 readArray()
             } else {
-                events.append(.write("unknown (un)locking command"))
+                events.append(.write(.unknownLockingCommand))
                 readArray()
             }
         case 0x98:
             if c == 0xFF {
                 readArray()
             } else {
-                events.append(.write("leaving query mode"))  // trap 3: it does not leave
+                events.append(.write(.leavingQueryMode))  // trap 3: it does not leave
             }
         case 0xE8:
             // 7.2.22: the buffer window is anchored at the count write (trap 5).
@@ -248,7 +248,7 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
         }
         statusRegister |= 0x80
         if counter == 0 {
-            events.append(.write("block write finished"))
+            events.append(.write(.blockWriteFinished))
             wc = 3
         }
         counter &-= 1  // 7.2.22 decrements past zero (wraps)

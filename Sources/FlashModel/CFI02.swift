@@ -139,7 +139,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
             events.append(FlashEvent(.unlock0Failed, w, UInt64(c), addr0))
             resetFlash()
         } else {
-            events.append(.write("unlock sequence started"))
+            events.append(.write(.unlockSequenceStarted))
             wc += 1
         }
     }
@@ -149,7 +149,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
             events.append(FlashEvent(.unlock1Failed, w, UInt64(c)))
             resetFlash()
         } else {
-            events.append(.write("unlock sequence done"))
+            events.append(.write(.unlockSequenceDone))
             wc += 1
         }
     }
@@ -157,7 +157,10 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
     // MARK: writes (§3.4)
 
     public override func ioWrite(offset rawOffset: UInt64, size: Int, value: UInt32) {
-        events.append(.ioWrite(rawOffset, size, value, wcycle: wc))
+        // Mappings are aliases of one chip region: QEMU hands the callback (and its trace) the
+        // offset inside the chip, whichever mapping the access went through.
+        let offset = rawOffset % chipLength
+        events.append(.ioWrite(offset, size, value, wcycle: wc))
         let c = UInt8(truncatingIfNeeded: value)
         // F0 pre-check, before the ROMD switch: F0 never turns ROMD off.
         if command != 0xA0 && c == 0xF0 && command != 0x10 && command != 0x30 {
@@ -168,7 +171,6 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
             }
             return
         }
-        let offset = rawOffset % chipLength
         let w = (offset >> UInt64(shift)) & 0x7FF
         switch wc {
         case 0:
@@ -208,10 +210,10 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
         case 6:
             eraseInProgress(offset, c)
         case 7, 8:
-            events.append(.write("invalid write in CFI query mode"))
+            events.append(.write(.invalidWriteInCFIQueryMode))
             resetFlash()
         default:
-            events.append(.write("invalid write state (wc 7)"))
+            events.append(.write(.invalidWriteStateWc7))
             resetFlash()
         }
     }

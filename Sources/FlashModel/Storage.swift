@@ -21,15 +21,26 @@ public struct Storage: Sendable {
     /// `size` bytes at `offset` as an integer in the configured byte order (spec §4.3).
     @inlinable
     public func load(_ offset: Int, _ size: Int) -> UInt32 {
-        var v: UInt32 = 0
-        bytes.withUnsafeBufferPointer { p in
-            if bigEndian {
-                for i in 0..<size { v = v << 8 | UInt32(p[offset + i]) }
-            } else {
-                for i in stride(from: size - 1, through: 0, by: -1) { v = v << 8 | UInt32(p[offset + i]) }
+        precondition(offset >= 0 && offset + size <= bytes.count, "storage access out of bounds")
+        return bytes.withUnsafeBytes { p in
+            // Unaligned loads of the host's (little-endian) order; big-endian storage swaps.
+            switch size {
+            case 4:
+                let v = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+                return bigEndian ? v.byteSwapped : v
+            case 2:
+                let v = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+                return UInt32(bigEndian ? v.byteSwapped : v)
+            case 1:
+                return UInt32(p[offset])
+            default:
+                var v: UInt32 = 0
+                for i in 0..<size {
+                    v |= UInt32(p[offset + i]) << UInt32(8 * (bigEndian ? size - 1 - i : i))
+                }
+                return v
             }
         }
-        return v
     }
 
     public mutating func store(_ offset: Int, _ size: Int, _ value: UInt32) {

@@ -5,11 +5,17 @@ import FlashTraceIO
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert a trace between forms (QEMU log <-> JSON lines).",
+        abstract: "Convert a trace between forms (QEMU log <-> JSON lines), or to Chrome trace events.",
         discussion: """
+            --to chrome-json replays the trace (devices and images as for replay) and writes Chrome's
+            trace-event JSON, which the Perfetto UI and chrome://tracing open: a track per device with
+            command sequences, erases, buffered writes and programs as slices, findings as instant
+            events and status polls as a counter; microseconds on the trace's clock.
+
             Examples:
               flashtrace convert boot.log -o boot.jsonl --board virt
               flashtrace convert run.jsonl --to qemu-log -o run.log
+              flashtrace convert boot.log --to chrome-json -o boot.json --image virt.flash1=vars.fd
             """
     )
 
@@ -18,7 +24,7 @@ struct Convert: ParsableCommand {
 
     @OptionGroup var devices: DeviceOptions
 
-    @Option(name: .long, help: "Output form: json-lines or qemu-log.")
+    @Option(name: .long, help: "Output form: json-lines, qemu-log or chrome-json (trace events for Perfetto; replays the trace).")
     var to: Target = .jsonLines
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Output file ('-' for standard output).", valueName: "file"))
@@ -27,12 +33,17 @@ struct Convert: ParsableCommand {
     @Flag(name: .long, help: "Overwrite an existing output file.")
     var force = false
 
+    @Flag(name: .shortAndLong, help: "No notes or progress on standard error.")
+    var quiet = false
+
     enum Target: String, ExpressibleByArgument, CaseIterable {
         case jsonLines = "json-lines"
         case qemuLog = "qemu-log"
+        case chromeJSON = "chrome-json"
     }
 
     func run() throws {
+        if to == .chromeJSON { return try convertToChromeJSON() }
         var input: TraceInput
         do { input = try TraceInput(path: trace) } catch let e as TraceFormatError {
             throw fail("\(trace):\(e.line > 0 ? "\(e.line):" : "") \(e.message)", .dataError)
@@ -53,18 +64,19 @@ struct Convert: ParsableCommand {
             }
             configs = try devices.resolve(base: configs).configs
         }
+        var source = ProgressSource(input, meter: ProgressMeter(label: "convert", quiet: quiet, outputIsStdout: output == "-"), path: trace)
         let out = try OutputFile(path: output, force: force)
         do {
             switch to {
             case .jsonLines:
                 let writer = JSONLinesWriter(fd: out.fd, path: output == "-" ? nil : output)
                 try writer.writeHeader(TraceHeader.make(configs))
-                while let r = try input.next() { try writer.write(r) }
+                while let r = try source.next() { try writer.write(r) }
                 try writer.flush()
             case .qemuLog:
                 var buffer: [UInt8] = []
                 buffer.reserveCapacity(1 << 16)
-                while let r = try input.next() {
+                while let r = try source.next() {
                     appendQemuLogLine(device: r.device, event: r.event, to: &buffer)
                     buffer.append(0x0A)
                     if buffer.count >= 1 << 16 {
@@ -73,6 +85,8 @@ struct Convert: ParsableCommand {
                     }
                 }
                 try out.writeAll(buffer)
+            case .chromeJSON:
+                break  // convertToChromeJSON, at the start
             }
         } catch let e as TraceFormatError {
             out.discard()

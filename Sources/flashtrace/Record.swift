@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FlashEvents
+import FlashLTTng
 import FlashModel
 import FlashTraceIO
 
@@ -19,6 +20,7 @@ struct Record: ParsableCommand {
               flashtrace record --board virt --image virt.flash1=vars.fd --ops boot.ops -o boot.jsonl
               flashtrace record --ops steps.ops --repeat 1000 -o big.jsonl --force
               flashtrace record --list-scenarios
+              flashtrace record --sink both --lttng-session demo  # also LTTng -> lttng-traces/demo
               flashtrace record -o boot.jsonl --keep-images imgs --timeout 300 -- \\
                   qemu-system-aarch64 -M virt -cpu cortex-a57 -m 512 \\
                   -drive if=pflash,format=raw,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd \\
@@ -44,6 +46,15 @@ struct Record: ParsableCommand {
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Trace file to write ('-' for standard output).", valueName: "file"))
     var output: String = "flashtrace.jsonl"
+
+    @Option(name: .long, help: "Where events go: json (the -o file), lttng (LTTng-UST tracepoints flashtrace:*, see docs/lttng.md) or both.")
+    var sink: SinkChoice = .json
+
+    @Option(name: .customLong("lttng-session"), help: ArgumentHelp("With --sink lttng|both: create this LTTng session (and a session daemon if none runs), record into it, then stop and destroy it.", valueName: "name"))
+    var lttngSession: String?
+
+    @Option(name: .customLong("lttng-output"), help: ArgumentHelp("With --lttng-session: the trace folder (default lttng-traces/NAME).", valueName: "dir"))
+    var lttngOutput: String?
 
     @Flag(name: .long, help: "Overwrite an existing output file.")
     var force = false
@@ -75,6 +86,7 @@ struct Record: ParsableCommand {
         }
         if !command.isEmpty {
             if ops != nil || scenario != nil { throw fail("give either a QEMU command or --ops/--scenario, not both", .usage) }
+            if sink != .json { throw fail("--sink \(sink.rawValue) records the model's runs (op scripts, scenarios), not a QEMU command", .usage) }
             return try recordQEMU()
         }
         guard `repeat` >= 1 else { throw fail("--repeat must be at least 1", .usage) }
@@ -100,27 +112,39 @@ struct Record: ParsableCommand {
         }
         let runner = OpScriptRunner(bus: FlashBus(devices: models))
 
-        let out = try OutputFile(path: output, force: force)
-        let writer = JSONLinesWriter(fd: out.fd, path: output == "-" ? nil : output)
+        let header = TraceHeader.make(configs)
+        let out = sink.writesJSON ? try OutputFile(path: output, force: force) : nil
+        let writer = out.map { JSONLinesWriter(fd: $0.fd, path: output == "-" ? nil : output) }
+        let lttng: LTTngRecording?
+        do { lttng = try startLTTng(header) } catch { out?.discard(); throw error }
+        let emit: (TraceRecord) throws -> Void = { record in
+            try writer?.write(record)
+            lttng?.sink.emit(record)
+        }
         do {
-            try writer.writeHeader(TraceHeader.make(configs))
-            try runner.start { try writer.write($0) }
-            for _ in 0..<`repeat` { try runner.run(script) { try writer.write($0) } }
-            try writer.flush()
+            try writer?.writeHeader(header)
+            lttng?.sink.start()
+            try runner.start(sink: emit)
+            for _ in 0..<`repeat` { try runner.run(script, sink: emit) }
+            try writer?.flush()
         } catch let e as RunError {
-            out.discard()
+            out?.discard()
+            lttng?.abandon()
             throw fail("\(e)", .dataError)
         } catch {
-            out.discard()
+            out?.discard()
+            lttng?.abandon()
             throw fail("cannot write \(output): \(error)", .ioError)
         }
-        try out.commit()
+        try out?.commit()
+        try lttng?.finish()
         for (name, path) in saves {
             let device = models.first { $0.config.name == name }!
             try writeOutput(device.storage.bytes, to: path, force: force)
         }
         if !quiet {
-            let where_ = output == "-" ? "standard output" : output
+            let file = output == "-" ? "standard output" : output
+            let where_ = sink == .json ? file : sink == .lttng ? "LTTng" : "\(file) and LTTng"
             warnInfo("recorded \(runner.seq) events from \(script.ops.count * `repeat`) ops on \(configs.map(\.name).joined(separator: ", ")) to \(where_)")
         }
     }

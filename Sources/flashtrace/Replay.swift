@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import FlashAnalysis
 import FlashEvents
+import FlashLTTng
 import FlashModel
+import FlashReports
 import FlashTraceIO
 
 struct Replay: ParsableCommand {
@@ -13,6 +15,8 @@ struct Replay: ParsableCommand {
             (with or without -msg timestamp=on), detected from its content. A JSON-lines trace carries
             its devices; for a QEMU log the board is inferred from the device names (virt.flash0/1 ->
             virt, system.flash0/1 -> q35 with sizes from --image files) or given with --board/--device.
+            A directory is an LTTng (CTF) trace folder from `record --sink lttng|both` (any level above
+            the stream files); its flashtrace:device_config events carry the devices.
 
             Exit status: 0 no finding at or above --fail-on, 1 there is one, 64 usage error,
             65 malformed trace, 66 unreadable input.
@@ -20,6 +24,7 @@ struct Replay: ParsableCommand {
             Examples:
               flashtrace replay flashtrace.jsonl
               flashtrace replay boot.log --image virt.flash1=vars.fd
+              flashtrace replay lttng-traces/demo
               flashtrace replay run.jsonl --backing-size virt.flash1=512K   # what would a smaller image lose?
               flashtrace replay run.jsonl --format json -o report.json --fail-on warning
             """
@@ -30,7 +35,7 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var devices: DeviceOptions
 
-    @Option(name: .long, help: "Report format: text or json.")
+    @Option(name: .long, help: "Report format: text, json, html (one self-contained page with flash maps and a timeline) or sarif (SARIF 2.1.0, for code scanning).")
     var format: ReportFormat = .text
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to a file (atomically) instead of standard output.", valueName: "file"))
@@ -45,15 +50,19 @@ struct Replay: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No notes on standard error.")
     var quiet = false
 
-    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json, html, sarif }
     enum FailOn: String, ExpressibleByArgument, CaseIterable { case error, warning, never }
 
     func run() throws {
-        var input: TraceInput
-        do { input = try TraceInput(path: trace) } catch let e as TraceFormatError {
-            throw fail("\(trace):\(e.line > 0 ? "\(e.line):" : "") \(e.message)", .dataError)
-        } catch {
-            throw fail("\(trace): \(error)", .noInput)
+        var input: any RecordSource
+        if let ctf = try openCTF() {
+            input = ctf
+        } else {
+            do { input = try TraceInput(path: trace) } catch let e as TraceFormatError {
+                throw fail("\(trace):\(e.line > 0 ? "\(e.line):" : "") \(e.message)", .dataError)
+            } catch {
+                throw fail("\(trace): \(error)", .noInput)
+            }
         }
         defer { input.close() }
         let base = try baseDevices(input)
@@ -65,6 +74,10 @@ struct Replay: ParsableCommand {
         do { engine = try ReplayEngine(configs: configs, images: images) } catch {
             throw fail("\(error)", .usage)
         }
+        // Only the HTML page needs per-block data and a timeline; other formats stay constant-memory.
+        let activity = format == .html ? ActivityCollector(configs: configs) : nil
+        engine.observer = activity
+        input = ProgressSource(input, meter: ProgressMeter(label: "replay", quiet: quiet), path: trace)
         do {
             while let item = try input.nextItem() {
                 switch item {
@@ -87,6 +100,8 @@ struct Replay: ParsableCommand {
         switch format {
         case .text: text = report.text()
         case .json: text = report.json.serialized + "\n"
+        case .html: text = HTMLReport(report: report, activity: activity!.result()).render()
+        case .sarif: text = SARIFReport(report: report, lastLine: input.lineNumber).json.serialized + "\n"
         }
         if let output {
             try writeOutput(text, to: output, force: force)
@@ -102,11 +117,12 @@ struct Replay: ParsableCommand {
 
     /// Devices named by the trace itself: the JSON-lines header, or the board a QEMU log's
     /// device names point to.
-    private func baseDevices(_ input: TraceInput) throws(ExitCode) -> [DeviceConfig] {
+    func baseDevices(_ input: any RecordSource) throws(ExitCode) -> [DeviceConfig] {
         if let header = input.header {
             do { return try header.configs() } catch { throw fail("\(trace):1: \(error)", .dataError) }
         }
         if devices.overridesDevices { return [] }
+        if input is CTFTraceReader { throw noDevicesInCTF() }
         let names: [String]
         do { names = try TraceInput.deviceNames(inQemuLog: trace) } catch let e as TraceFormatError {
             throw fail("\(trace):\(e.line): \(e.message)", .dataError)

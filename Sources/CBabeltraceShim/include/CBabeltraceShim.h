@@ -1,0 +1,48 @@
+// A small reader of CTF traces over libbabeltrace2 (source.ctf.fs -> filter.utils.muxer -> a
+// simple sink), for Swift. libbabeltrace2 is loaded at run time, so flashtrace starts and runs
+// its other commands where it is not installed; only reading an LTTng trace needs it.
+#ifndef CBABELTRACESHIM_H
+#define CBABELTRACESHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ft_ctf ft_ctf;
+
+enum { FT_CTF_ERROR = -1, FT_CTF_END = 0, FT_CTF_EVENT = 1, FT_CTF_DISCARDED = 2 };
+enum { FT_CTF_OTHER = 0, FT_CTF_UNSIGNED = 1, FT_CTF_SIGNED = 2, FT_CTF_STRING = 3 };
+
+/// One message of the trace. Pointers stay valid until the next ft_ctf_next or ft_ctf_close.
+typedef struct {
+    const void *event_class;  // identity of the event's class, stable while the trace is open
+    const char *name;         // event class name, e.g. "flashtrace:io_write"
+    const void *payload;      // the payload structure field, NULL when the event has none
+    uint64_t count;           // discarded: how many events, when has_count
+    int has_count;
+    int has_range;            // discarded: begin_ns/end_ns (ns from the clock's origin) are known
+    int64_t begin_ns;
+    int64_t end_ns;
+} ft_ctf_item;
+
+/// Loads libbabeltrace2.so.0 (once). 0 on success; else the reason in err.
+int ft_ctf_load_library(char *err, size_t errlen);
+
+/// Opens the CTF traces in `dirs` (directories holding a `metadata` file) as one time-ordered
+/// message stream. NULL on failure, with the reason in err.
+ft_ctf *ft_ctf_open(const char *const *dirs, size_t count, char *err, size_t errlen);
+
+/// Next event or discarded-events record: FT_CTF_EVENT, FT_CTF_DISCARDED, FT_CTF_END, or
+/// FT_CTF_ERROR with the reason in err.
+int ft_ctf_next(ft_ctf *reader, ft_ctf_item *item, char *err, size_t errlen);
+
+void ft_ctf_close(ft_ctf *reader);
+
+// Payload members by index (the order the event class declares them).
+uint64_t ft_ctf_member_count(const void *payload);
+const char *ft_ctf_member_name(const void *payload, uint64_t index);
+int ft_ctf_member_kind(const void *payload, uint64_t index);
+uint64_t ft_ctf_member_unsigned(const void *payload, uint64_t index);
+int64_t ft_ctf_member_signed(const void *payload, uint64_t index);
+const char *ft_ctf_member_string(const void *payload, uint64_t index);
+
+#endif

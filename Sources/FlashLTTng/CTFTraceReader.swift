@@ -1,0 +1,192 @@
+import CBabeltraceShim
+import FlashEvents
+import FlashTraceIO
+import Foundation
+
+// Reads an LTTng (CTF) trace folder as a RecordSource: `flashtrace:*` events become
+// TraceRecords again, the tracer's discarded-events records become `.gap`s placed where the
+// events' `seq` jumps (see CTFGapPlacer), and the
+// `device_config` events at the start become the header. Events of other providers that shared
+// the session are skipped and counted. `lineNumber` is the 1-based index of the event among all
+// events of the trace, i.e. the line of `babeltrace2 DIR`'s output that shows it.
+
+public struct CTFTraceReader: RecordSource {
+    public let path: String
+    public private(set) var header: TraceHeader?
+    public private(set) var lineNumber = 0
+    public var truncatedLastLine: Bool { false }
+    public private(set) var skippedLines = 0
+
+    private let handle: Handle
+    private var maps: [UnsafeRawPointer: CTFEventMap] = [:]
+    /// Items read while looking for the header, with their lines.
+    private var buffered: [(TraceItem, Int)] = []
+    private var line = 0
+    private var sawEvent = false
+    private var gaps = CTFGapPlacer()
+    /// A record held back while the gap before it is returned.
+    private var heldRecord: TraceRecord?
+    /// Device names as C bytes and Swift strings, so each event reuses the String.
+    private var deviceNames: [([CChar], String)] = []
+
+    /// Opens the trace in `path` or anywhere below it (as `babeltrace2 DIR` does).
+    public init(path: String) throws {
+        self.path = path
+        var err = [CChar](repeating: 0, count: 2048)
+        guard ft_ctf_load_library(&err, err.count) == 0 else {
+            throw CTFReadError(message: "reading an LTTng (CTF) trace needs libbabeltrace2 (Debian package libbabeltrace2-0), which is not installed: \(cText(err))", unavailable: true)
+        }
+        let dirs = try Self.metadataDirectories(under: path)
+        var cDirs = dirs.map { strdup($0) }
+        defer { for p in cDirs { free(p) } }
+        let reader = cDirs.withUnsafeMutableBufferPointer { b in
+            b.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: b.count) {
+                ft_ctf_open($0, b.count, &err, err.count)
+            }
+        }
+        guard let reader else { throw CTFReadError(message: cText(err)) }
+        handle = Handle(reader)
+        try readHeader()
+    }
+
+    /// Directories holding a CTF `metadata` file, at `path` or below.
+    public static func metadataDirectories(under path: String) throws -> [String] {
+        let fm = FileManager.default
+        var dirs: [String] = []
+        if fm.fileExists(atPath: "\(path)/metadata") { dirs.append(path) }
+        if let walker = fm.enumerator(atPath: path) {
+            for case let entry as String in walker where (entry as NSString).lastPathComponent == "metadata" && entry != "metadata" {
+                dirs.append("\(path)/\((entry as NSString).deletingLastPathComponent)")
+            }
+        }
+        guard !dirs.isEmpty else {
+            throw CTFReadError(message: "\(path) is a directory but holds no CTF trace (no `metadata` file below it)")
+        }
+        return dirs.sorted()
+    }
+
+    public func close() { handle.close() }
+
+    public mutating func nextItem() throws -> TraceItem? {
+        if !buffered.isEmpty {
+            let (item, l) = buffered.removeFirst()
+            lineNumber = l
+            return item
+        }
+        let item = try read()
+        lineNumber = line
+        return item
+    }
+
+    /// Reads the device_config events that start the trace (and anything before the first
+    /// vocabulary event, kept for nextItem).
+    private mutating func readHeader() throws {
+        var devices: [JSONValue] = []
+        while !sawEvent, let item = try read(devices: &devices) { buffered.append((item, line)) }
+        if !devices.isEmpty { header = TraceHeader(devices: devices) }
+    }
+
+    private mutating func read() throws -> TraceItem? {
+        var none: [JSONValue] = []
+        return try read(devices: &none)
+    }
+
+    /// Next replayable item; device_config events are added to `devices`.
+    private mutating func read(devices: inout [JSONValue]) throws -> TraceItem? {
+        if let r = heldRecord {
+            heldRecord = nil
+            return .record(r)
+        }
+        var item = ft_ctf_item()
+        var err = [CChar](repeating: 0, count: 2048)
+        while true {
+            guard let reader = handle.reader else { return nil }
+            switch Int(ft_ctf_next(reader, &item, &err, err.count)) {
+            case FT_CTF_END:
+                return gaps.remainder()
+            case FT_CTF_DISCARDED:
+                gaps.discarded(count: item.has_count != 0 ? item.count : 0,
+                               from: item.has_range != 0 ? UInt64(clamping: item.begin_ns) : nil,
+                               to: item.has_range != 0 ? UInt64(clamping: item.end_ns) : nil)
+            case FT_CTF_EVENT:
+                line += 1
+                guard let record = try event(item, devices: &devices) else { continue }
+                let gap: TraceItem?
+                do { gap = try gaps.gap(before: record.seq) } catch { throw TraceFormatError(line: line, message: error.message) }
+                guard let gap else { return .record(record) }
+                heldRecord = record
+                return gap
+            default:
+                throw TraceFormatError(line: line, message: cText(err))
+            }
+        }
+    }
+
+    private mutating func event(_ item: ft_ctf_item, devices: inout [JSONValue]) throws -> TraceRecord? {
+        let cls = item.event_class!
+        let map: CTFEventMap
+        do {
+            if let m = maps[cls] { map = m } else {
+                map = try CTFEventMap(name: String(cString: item.name), payload: item.payload)
+                maps[cls] = map
+            }
+            if case .foreign = map.role {
+                skippedLines += 1
+                return nil
+            }
+            guard let payload = item.payload else { throw CTFMapError("event without payload") }
+            switch map.role {
+            case .foreign:
+                return nil
+            case .deviceConfig:
+                let name = String(cString: ft_ctf_member_string(payload, UInt64(map.dev)))
+                if sawEvent {
+                    throw CTFMapError("device_config for \(name) after the first event: the trace holds more than one recording (give each run its own session)")
+                }
+                let text = String(cString: ft_ctf_member_string(payload, UInt64(map.config)))
+                do { devices.append(try JSONValue.parse(text)) } catch {
+                    throw CTFMapError("device_config for \(name): \(error)")
+                }
+                return nil
+            case .vocabulary(let kind):
+                sawEvent = true
+                let ts = ft_ctf_member_unsigned(payload, UInt64(map.ts))
+                return TraceRecord(seq: ft_ctf_member_unsigned(payload, UInt64(map.seq)), ts: ts == .max ? nil : ts,
+                                   device: device(ft_ctf_member_string(payload, UInt64(map.dev))),
+                                   event: try map.event(kind, payload: payload))
+            }
+        } catch let e as CTFMapError {
+            throw TraceFormatError(line: line, message: e.message)
+        }
+    }
+
+    private mutating func device(_ c: UnsafePointer<CChar>) -> String {
+        for (bytes, name) in deviceNames where strcmp(bytes, c) == 0 { return name }
+        let name = String(cString: c)
+        deviceNames.append((Array(UnsafeBufferPointer(start: c, count: strlen(c) + 1)), name))
+        return name
+    }
+}
+
+/// The NUL-terminated text of a C error buffer.
+func cText(_ buffer: [CChar]) -> String {
+    buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+}
+
+public struct CTFReadError: Error, CustomStringConvertible {
+    public var message: String
+    /// The machine lacks libbabeltrace2 (as opposed to a bad trace).
+    public var unavailable = false
+    public var description: String { message }
+}
+
+/// Owns the C reader; copies of the struct share it.
+private final class Handle {
+    private(set) var reader: OpaquePointer?
+    init(_ reader: OpaquePointer) { self.reader = reader }
+    func close() {
+        if let reader { ft_ctf_close(reader) }
+        reader = nil
+    }
+    deinit { close() }
+}
