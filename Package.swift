@@ -7,6 +7,7 @@ import PackageDescription
 //   FlashTraceIO  trace formats: JSON lines, QEMU log text, op scripts, --device specs
 //   FlashAnalysis the replay engine, findings and extent summary (drives FlashModel, never re-implements it)
 //   FlashReports  renderings beyond text/JSON: HTML page, SARIF log, Chrome trace events, the diff of two boots
+//   FlashLTTng    LTTng-UST sink (tracepoints/ provider, loaded at run time) and CTF trace reader
 //   flashtrace    the command-line tool
 // The model, trace I/O and replay run once per bus access or trace event; there the runtime's
 // dynamic exclusivity checks cost about a tenth of the time (perf), so release builds skip them.

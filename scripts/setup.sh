@@ -16,10 +16,14 @@ for arg in "$@"; do
     esac
 done
 
-# Build dependencies first, then what tests use.
-packages=(xz-utils)
+# Build dependencies first (the LTTng call sites and the CTF reader need the two -dev packages'
+# headers; flashtrace loads the libraries only when asked to use them), then what tests use:
+# QEMU and firmware for the model-vs-QEMU comparisons and real boots, LTTng's tools and
+# babeltrace2 for the CTF tests, jsonschema for SARIF, chromium for the HTML screenshot.
+packages=(xz-utils make gcc liblttng-ust-dev libbabeltrace2-dev)
 if [ "$tests" = 1 ]; then
-    packages+=(qemu-system-arm qemu-system-x86 qemu-efi-aarch64 ovmf expect python3-jsonschema)
+    packages+=(qemu-system-arm qemu-system-x86 qemu-efi-aarch64 ovmf expect python3-jsonschema chromium
+               lttng-tools babeltrace2 util-linux)
 fi
 
 missing=()
@@ -41,3 +45,4 @@ command -v swift >/dev/null || { echo "setup: the Swift toolchain is not on PATH
 
 echo "setup: building ($config)" >&2
 swift build -c "$config" >&2
+make -s -C tracepoints >&2     # the LTTng probe library, loaded by `record --sink lttng|both`

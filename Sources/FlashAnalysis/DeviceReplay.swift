@@ -16,7 +16,11 @@ struct Located {
 
 final class DeviceReplay {
     let device: FlashDevice
-    var name: String { device.config.name }
+    let name: String
+    // Copied out of the device's configuration once: reading them through `device.config` on
+    // every event copies the whole struct (strings and arrays included).
+    private let isCFI01: Bool
+    private let readonly: Bool
     let rules: RuleChecker
     private(set) var stats: DeviceStats
     var known: KnownBytes
@@ -46,6 +50,9 @@ final class DeviceReplay {
         self.diverged = diverged
         rules = RuleChecker(device: device)
         stats = DeviceStats(config: device.config)
+        name = device.config.name
+        isCFI01 = device.config.type == .cfi01
+        readonly = device.config.readonly
         known = KnownBytes(count: device.backing, allKnown: imageKnown)
     }
 
@@ -319,13 +326,13 @@ final class DeviceReplay {
     private func trackKnown(_ events: [FlashEvent]) {
         for e in events {
             switch e.kind {
-            case .dataWrite where device.config.type == .cfi01:
+            case .dataWrite where isCFI01:
                 known.mark(e.a0, e.a1)  // CFI01 overwrites: the result is the value
-            case .writeBlockErase where !device.config.readonly:
+            case .writeBlockErase where !readonly:
                 known.mark(e.a0, e.a1)
-            case .sectorEraseStart where !device.config.readonly:
+            case .sectorEraseStart where !readonly:
                 known.mark(e.a1, e.a3 - e.a1 + 1)
-            case .chipEraseStart where !device.config.readonly:
+            case .chipEraseStart where !readonly:
                 known.markAll()
             case .dataWriteBlock:
                 bufferedWrites.append((e.a0, e.a1))  // reaches the array only when flushed

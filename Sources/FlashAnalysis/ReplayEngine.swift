@@ -57,8 +57,20 @@ public final class ReplayEngine {
         }
     }
 
+    /// The device of the previous record: traces run long stretches on one device, and readers
+    /// hand out the same String for the same name, so this usually spares the hashing.
+    private var lastName = ""
+    private var lastIndex = -1
+
     public func consume(_ record: TraceRecord, line: Int) throws {
-        guard let i = byName[record.device] else {
+        let i: Int
+        if lastIndex >= 0 && record.device == lastName {
+            i = lastIndex
+        } else if let found = byName[record.device] {
+            i = found
+            lastName = record.device
+            lastIndex = found
+        } else {
             throw ReplayError(line: line, message: "event names device \"\(record.device)\", which the header (or --device/--board) does not declare; known: \(byName.keys.sorted().joined(separator: ", "))")
         }
         events += 1

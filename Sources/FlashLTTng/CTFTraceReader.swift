@@ -60,7 +60,7 @@ public struct CTFTraceReader: RecordSource {
             }
         }
         guard !dirs.isEmpty else {
-            throw CTFReadError(message: "\(path) is a directory but holds no CTF trace (no `metadata` file below it)")
+            throw CTFReadError(message: "a directory, but no CTF trace: no `metadata` file in it or below it")
         }
         return dirs.sorted()
     }

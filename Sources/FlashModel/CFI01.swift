@@ -216,11 +216,13 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             counter = bits >= 32 ? UInt64(value) : UInt64(value) & ((1 << UInt64(bits)) - 1)
             let start = offset & ~(writeblockSize - 1)
             bufferOffset = start
-            buffer = [UInt8](repeating: 0xFF, count: Int(writeblockSize))
+            // One buffer for the device's lifetime: a copy of the window, 0xFF past the image.
+            if buffer.count != Int(writeblockSize) { buffer = [UInt8](repeating: 0xFF, count: Int(writeblockSize)) }
             let available = Int(min(writeblockSize, backing > start ? backing - start : 0))
-            if available > 0 {
-                storage.bytes.withUnsafeBufferPointer { p in
-                    for i in 0..<available { buffer[i] = p[Int(start) + i] }
+            storage.bytes.withUnsafeBufferPointer { src in
+                buffer.withUnsafeMutableBufferPointer { dst in
+                    if available > 0 { dst.baseAddress!.update(from: src.baseAddress! + Int(start), count: available) }
+                    if available < dst.count { dst.baseAddress!.advanced(by: available).update(repeating: 0xFF, count: dst.count - available) }
                 }
             }
             events.append(FlashEvent(.writeBlockStart, counter & 0xFFFF_FFFF))
@@ -239,7 +241,7 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
                 events.append(FlashEvent(.dataWriteBlock, offset, UInt64(size), UInt64(value), counter))
                 let base = Int(offset - start)
                 for i in 0..<size {
-                    let shift = config.bigEndian ? (size - 1 - i) * 8 : i * 8
+                    let shift = storage.bigEndian ? (size - 1 - i) * 8 : i * 8
                     buffer[base + i] = UInt8(truncatingIfNeeded: value >> UInt32(shift))
                 }
             }

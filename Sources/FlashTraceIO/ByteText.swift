@@ -93,18 +93,34 @@ enum ByteText {
     }
 
     static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return b.withUnsafeBufferPointer { bb in
-            a.count == 0 || memcmp(a.baseAddress!, bb.baseAddress!, a.count) == 0
-        }
+        a.count == b.count && (a.count == 0 || matches(a, at: 0, b))
     }
 
     /// Whether `p[at...]` starts with `literal`.
     @inline(__always)
     static func matches(_ p: UnsafeBufferPointer<UInt8>, at i: Int, _ literal: [UInt8]) -> Bool {
         p.count - i >= literal.count && literal.withUnsafeBufferPointer { l in
-            l.count == 0 || memcmp(p.baseAddress! + i, l.baseAddress!, l.count) == 0
+            l.count == 0 || equalBytes(p.baseAddress! + i, l.baseAddress!, l.count)
         }
+    }
+
+    /// `count` bytes at `a` and `b` are equal. Keys and names are short (5–20 bytes): eight
+    /// bytes at a time inline beats a memcmp call.
+    @inline(__always)
+    static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let a = UnsafeRawPointer(a), b = UnsafeRawPointer(b)
+        var k = 0
+        while k + 8 <= count {
+            if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+                return false
+            }
+            k += 8
+        }
+        while k < count {
+            if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
+            k += 1
+        }
+        return true
     }
 
     /// Renders bytes for an error message (lossy on invalid UTF-8, which is fine there).

@@ -40,11 +40,10 @@ extension JSONLinesSchema {
 
         var event = FlashEvent(kind)
         var text: Range<Int>?
-        let spec = events[Int(kind.rawValue)]
-        for (k, key) in spec.argKeys.enumerated() {
-            guard ByteText.matches(p, at: i, key) else { return nil }
-            i += key.count
-            let type = spec.argTypes[k]
+        let kindIndex = Int(kind.rawValue)
+        for k in 0..<argumentCounts[kindIndex] {
+            guard matchKey(p, &i, kind: kindIndex, argument: k) else { return nil }
+            let type = types[kindIndex * JSONLinesSchema.maxArguments + k]
             if type == .string {
                 guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
                 i += 1
@@ -81,6 +80,16 @@ private func canonicalInteger(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -
 @inline(__always)
 private func plainString(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Range<Int>? {
     let start = i
+    // Eight bytes at a time while none is a quote, a backslash, a control byte or non-ASCII.
+    let raw = UnsafeRawPointer(p.baseAddress!)
+    while i + 8 <= p.count {
+        let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = x ^ (ones &* 0x22), backslash = x ^ (ones &* 0x5C)
+        let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (x &- ones &* 0x20) | x
+        if special & highs != 0 { break }
+        i += 8
+    }
     while i < p.count {
         let c = p[i]
         if c == UInt8(ascii: "\"") { return start..<i }

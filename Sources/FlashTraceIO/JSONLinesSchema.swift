@@ -4,7 +4,7 @@
 
 import FlashEvents
 
-struct JSONLinesSchema: Sendable {
+struct JSONLinesSchema: @unchecked Sendable {
     struct Event: Sendable {
         /// `","event":"io_write"` (starting with the quote that closes the device name)
         let eventFragment: [UInt8]
@@ -13,12 +13,27 @@ struct JSONLinesSchema: Sendable {
         let argTypes: [ArgType]
     }
 
+    /// A fragment inside `bytes`.
+    struct Fragment {
+        let start: Int
+        let count: Int
+    }
+
     static let seqKey = Array(#"{"seq":"#.utf8)
     static let tsKey = Array(#","ts":"#.utf8)
     static let devKey = Array(#","dev":""#.utf8)
+    static let maxArguments = 5
 
     /// Indexed by EventKind.rawValue.
     let events: [Event]
+
+    // The same fragments for the per-line hot path, in memory allocated once and never freed:
+    // reading them costs no reference counting (arrays of arrays retain each element they hand out).
+    let bytes: UnsafeMutableBufferPointer<UInt8>
+    /// `kind * maxArguments + k` → the key of argument k.
+    let keys: UnsafeMutableBufferPointer<Fragment>
+    let types: UnsafeMutableBufferPointer<ArgType>
+    let argumentCounts: UnsafeMutableBufferPointer<Int>
 
     static let shared = JSONLinesSchema()
 
@@ -28,5 +43,41 @@ struct JSONLinesSchema: Sendable {
                   argKeys: kind.spec.args.map { Array(#","\#($0.name)":"#.utf8) },
                   argTypes: kind.spec.args.map(\.type))
         }
+        var all: [UInt8] = []
+        var fragments: [Fragment] = []
+        var argTypes: [ArgType] = []
+        var counts: [Int] = []
+        for e in events {
+            precondition(e.argKeys.count <= Self.maxArguments)
+            for k in 0..<Self.maxArguments {
+                if k < e.argKeys.count {
+                    fragments.append(Fragment(start: all.count, count: e.argKeys[k].count))
+                    all += e.argKeys[k]
+                    argTypes.append(e.argTypes[k])
+                } else {
+                    fragments.append(Fragment(start: 0, count: 0))
+                    argTypes.append(.u64)
+                }
+            }
+            counts.append(e.argKeys.count)
+        }
+        bytes = .allocate(capacity: all.count)
+        _ = bytes.initialize(from: all)
+        keys = .allocate(capacity: fragments.count)
+        _ = keys.initialize(from: fragments)
+        types = .allocate(capacity: argTypes.count)
+        _ = types.initialize(from: argTypes)
+        argumentCounts = .allocate(capacity: counts.count)
+        _ = argumentCounts.initialize(from: counts)
+    }
+
+    /// Whether `p[i...]` starts with the key of argument `k` of `kind`; advances past it.
+    @inline(__always)
+    func matchKey(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, kind: Int, argument k: Int) -> Bool {
+        let f = keys[kind * Self.maxArguments + k]
+        guard p.count - i >= f.count else { return false }
+        if !ByteText.equalBytes(p.baseAddress! + i, bytes.baseAddress! + f.start, f.count) { return false }
+        i += f.count
+        return true
     }
 }

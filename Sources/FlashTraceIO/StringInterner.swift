@@ -5,6 +5,7 @@ import FlashEvents
 
 struct StringInterner: Sendable {
     private var entries: [(bytes: [UInt8], string: String)] = []
+    private var last = 0
     /// Bounded so a trace of all-distinct texts degrades to plain allocation, not a slow scan.
     private let limit: Int
 
@@ -12,7 +13,17 @@ struct StringInterner: Sendable {
 
     /// The String for `bytes`, which the caller has checked to be valid UTF-8.
     mutating func string(for bytes: UnsafeBufferPointer<UInt8>) -> String {
-        for entry in entries where ByteText.equal(bytes, entry.bytes) {
+        // Consecutive lines mostly name the same device: try the previous hit first.
+        if last < entries.count {
+            let hit = entries.withUnsafeBufferPointer { e in
+                e[last].bytes.withUnsafeBufferPointer { b in
+                    b.count == bytes.count && (b.count == 0 || ByteText.equalBytes(bytes.baseAddress!, b.baseAddress!, b.count))
+                }
+            }
+            if hit { return entries[last].string }
+        }
+        for (i, entry) in entries.enumerated() where ByteText.equal(bytes, entry.bytes) {
+            last = i
             return entry.string
         }
         let s = String(decoding: bytes, as: UTF8.self)

@@ -9,7 +9,8 @@ import FlashTraceIO
 
 final class ProgressMeter {
     private let label: String
-    private let enabled: Bool
+    /// Whether anything will be drawn (inputs need no progress wrapper otherwise).
+    let enabled: Bool
     private var files: [(fd: Int32, size: UInt64)] = []
     private var claimed: Set<Int32> = []
     private var events = 0

@@ -6,11 +6,6 @@ import FlashTraceIO
 // The LTTng side of `record` (--sink lttng|both, --lttng-session): kept here so Record.swift
 // only wires it in.
 
-extension ExitCode {
-    /// A required piece of the machine is missing (EX_UNAVAILABLE): LTTng runtime, probes, tools.
-    static let unavailable = ExitCode(69)
-}
-
 enum SinkChoice: String, ExpressibleByArgument, CaseIterable {
     case json, lttng, both
     var writesJSON: Bool { self != .lttng }

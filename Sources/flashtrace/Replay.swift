@@ -19,7 +19,7 @@ struct Replay: ParsableCommand {
             the stream files); its flashtrace:device_config events carry the devices.
 
             Exit status: 0 no finding at or above --fail-on, 1 there is one, 64 usage error,
-            65 malformed trace, 66 unreadable input.
+            65 malformed trace, 66 unreadable input, 69 libbabeltrace2 missing (CTF folders).
 
             Examples:
               flashtrace replay flashtrace.jsonl
@@ -77,13 +77,16 @@ struct Replay: ParsableCommand {
         // Only the HTML page needs per-block data and a timeline; other formats stay constant-memory.
         let activity = format == .html ? ActivityCollector(configs: configs) : nil
         engine.observer = activity
-        input = ProgressSource(input, meter: ProgressMeter(label: "replay", quiet: quiet), path: trace)
+        let meter = ProgressMeter(label: "replay", quiet: quiet)
+        if meter.enabled { input = ProgressSource(input, meter: meter, path: trace) }
         do {
-            while let item = try input.nextItem() {
-                switch item {
-                case .record(let record): try engine.consume(record, line: input.lineNumber)
-                case .gap(let count, let from, let to): engine.gap(count: count, from: from, to: to, line: input.lineNumber)
-                }
+            // The common case, a file read by TraceInput, runs on the concrete type: no
+            // existential dispatch per event.
+            if var concrete = input as? TraceInput {
+                try Self.feed(&concrete, engine)
+                input = concrete
+            } else {
+                try Self.feed(&input, engine)
             }
         } catch let e as TraceFormatError {
             throw fail("\(trace):\(e.line): \(e.message)", .dataError)
@@ -112,6 +115,15 @@ struct Replay: ParsableCommand {
         case .error where report.errors > 0: throw ExitCode.findings
         case .warning where report.errors + report.warnings > 0: throw ExitCode.findings
         default: break
+        }
+    }
+
+    static func feed<S: RecordSource>(_ input: inout S, _ engine: ReplayEngine) throws {
+        while let item = try input.nextItem() {
+            switch item {
+            case .record(let record): try engine.consume(record, line: input.lineNumber)
+            case .gap(let count, let from, let to): engine.gap(count: count, from: from, to: to, line: input.lineNumber)
+            }
         }
     }
 

@@ -65,10 +65,13 @@ enum LTTngTools {
         }
     }
 
-    /// The probe library, built once per test run from the committed provider into a scratch
-    /// folder (so the tests never depend on, or touch, tracepoints/libflashtrace-tp.so).
+    /// The probe library, built once per test run from the committed provider into the build
+    /// folder beside the test bundle (so the tests never depend on, or touch,
+    /// tracepoints/libflashtrace-tp.so, and nothing piles up in /tmp).
     static let probeLibrary: Result<String, Error> = Result {
-        let dir = try temporaryDirectory("tp")
+        let dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("lttng-tests-probes")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let lib = dir.appendingPathComponent("libflashtrace-tp.so").path
         let src = packageRoot.appendingPathComponent("tracepoints").path
         let r = try shell("cc -O2 -shared -fPIC -I\(q(src)) -o \(q(lib)) \(q(src + "/flashtrace_tp.c")) -llttng-ust -ldl", timeout: 120)
