@@ -5,7 +5,7 @@ import FlashTraceIO
 
 extension ReplayReport {
     /// Human-readable sizes: 768 KiB, 64 MiB, 1.5 GiB.
-    static func size(_ bytes: UInt64) -> String {
+    public static func size(_ bytes: UInt64) -> String {
         if bytes == 0 { return "0" }
         let units: [(UInt64, String)] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
         for (unit, name) in units where bytes >= unit {

@@ -34,6 +34,8 @@ struct JSONLinesSchema: @unchecked Sendable {
     let keys: UnsafeMutableBufferPointer<Fragment>
     let types: UnsafeMutableBufferPointer<ArgType>
     let argumentCounts: UnsafeMutableBufferPointer<Int>
+    /// Per kind: `","event":"NAME"`.
+    let eventFragments: UnsafeMutableBufferPointer<Fragment>
 
     static let shared = JSONLinesSchema()
 
@@ -47,7 +49,10 @@ struct JSONLinesSchema: @unchecked Sendable {
         var fragments: [Fragment] = []
         var argTypes: [ArgType] = []
         var counts: [Int] = []
+        var eventFragments: [Fragment] = []
         for e in events {
+            eventFragments.append(Fragment(start: all.count, count: e.eventFragment.count))
+            all += e.eventFragment
             precondition(e.argKeys.count <= Self.maxArguments)
             for k in 0..<Self.maxArguments {
                 if k < e.argKeys.count {
@@ -69,6 +74,14 @@ struct JSONLinesSchema: @unchecked Sendable {
         _ = types.initialize(from: argTypes)
         argumentCounts = .allocate(capacity: counts.count)
         _ = argumentCounts.initialize(from: counts)
+        self.eventFragments = .allocate(capacity: eventFragments.count)
+        _ = self.eventFragments.initialize(from: eventFragments)
+    }
+
+    /// The bytes of a fragment.
+    @inline(__always)
+    func bytes(of f: Fragment) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: bytes.baseAddress! + f.start, count: f.count)
     }
 
     /// Whether `p[i...]` starts with the key of argument `k` of `kind`; advances past it.

@@ -40,13 +40,17 @@ public struct JSONLinesWriter {
             throw TraceFormatError(line: 0, message: "header must be written before events")
         }
         let event = record.event
-        let spec = schema.events[Int(event.kind.rawValue)]
+        let kind = Int(event.kind.rawValue)
+        let argumentCount = schema.argumentCounts[kind]
         if let last = state.lastSeq, record.seq <= last {
             throw TraceFormatError(line: 0, message: "seq must increase (\(record.seq) after \(last))")
         }
-        for (k, type) in spec.argTypes.enumerated() where type != .string && event[argument: k] > type.maxValue {
-            throw TraceFormatError(line: 0, message:
-                "\"\(event.kind.spec.args[k].name)\" out of range for \(type.displayName) in \(event.kind.name): \(event[argument: k])")
+        for k in 0..<argumentCount {
+            let type = schema.types[kind * JSONLinesSchema.maxArguments + k]
+            if type != .string && event[argument: k] > type.maxValue {
+                throw TraceFormatError(line: 0, message:
+                    "\"\(event.kind.spec.args[k].name)\" out of range for \(type.displayName) in \(event.kind.name): \(event[argument: k])")
+            }
         }
         state.lastSeq = record.seq
 
@@ -59,14 +63,21 @@ public struct JSONLinesWriter {
             putDecimal(ts)
         }
         try sink.append(JSONLinesSchema.devKey)
-        try appendStringBody(record.device)
-        try sink.append(spec.eventFragment)
-        for (k, key) in spec.argKeys.enumerated() {
+        // Traces name a few devices millions of times: keep the last name's escaped bytes.
+        if record.device != state.lastDevice {
+            state.lastDevice = record.device
+            state.lastDeviceBytes = escaped(record.device)
+        }
+        try sink.append(state.lastDeviceBytes)
+        try sink.append(schema.bytes(of: schema.eventFragments[kind]))
+        for k in 0..<argumentCount {
+            let key = schema.bytes(of: schema.keys[kind * JSONLinesSchema.maxArguments + k])
             try sink.reserve(key.count + 21)
-            put(key)
-            if spec.argTypes[k] == .string {
+            sink.cursor.update(from: key.baseAddress!, count: key.count)
+            sink.advance(key.count)
+            if schema.types[kind * JSONLinesSchema.maxArguments + k] == .string {
                 putByte(UInt8(ascii: "\""))
-                try appendStringBody(event.text)
+                try sink.append(state.text(event.textID, escape: escaped))
                 try sink.reserve(1)
                 putByte(UInt8(ascii: "\""))
             } else {
@@ -106,18 +117,19 @@ public struct JSONLinesWriter {
     }
 
     /// String contents with JSON escapes, without the quotes.
-    private func appendStringBody(_ s: String) throws {
-        var s = s
-        try s.withUTF8 { bytes in
-            var runStart = 0
-            for (i, c) in bytes.enumerated() where JSONEscaping.needsEscape(c) {
-                if i > runStart { try sink.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                try sink.reserve(6)
-                sink.advance(JSONEscaping.writeEscape(c, to: sink.cursor))
-                runStart = i + 1
+    private func escaped(_ s: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var scratch = [UInt8](repeating: 0, count: 6)
+        for c in s.utf8 {
+            if JSONEscaping.needsEscape(c) {
+                let n = scratch.withUnsafeMutableBufferPointer { JSONEscaping.writeEscape(c, to: $0.baseAddress!) }
+                out += scratch[0..<n]
+            } else {
+                out.append(c)
             }
-            if bytes.count > runStart { try sink.append(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
+        return out
     }
 }
 
@@ -125,4 +137,19 @@ public struct JSONLinesWriter {
 private final class WriterState {
     var headerWritten = false
     var lastSeq: UInt64?
+    var lastDevice = ""
+    var lastDeviceBytes: [UInt8] = []
+    /// Escaped `write` texts by EventText id (ids are small and dense; the rare overflow id is
+    /// escaped each time).
+    private var texts: [[UInt8]?] = []
+
+    func text(_ id: EventText, escape: (String) -> [UInt8]) -> [UInt8] {
+        let i = Int(id.id)
+        guard i < 1 << 20 else { return escape(id.string) }
+        if i < texts.count, let t = texts[i] { return t }
+        if i >= texts.count { texts += Array(repeating: nil, count: i + 1 - texts.count) }
+        let t = escape(id.string)
+        texts[i] = t
+        return t
+    }
 }

@@ -19,6 +19,16 @@ final class OutputFile {
             temporary = nil
             return
         }
+        // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a
+        // temporary file over it would replace the device node itself.
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            if fd < 0 { throw fail("cannot open \(path): \(String(cString: strerror(errno)))", .cantCreate) }
+            self.fd = fd
+            temporary = nil
+            return
+        }
         if !force && FileManager.default.fileExists(atPath: path) {
             throw fail("\(path) exists; pass --force to overwrite it", .cantCreate)
         }

@@ -27,11 +27,18 @@ struct Replay: ParsableCommand {
               flashtrace replay lttng-traces/demo
               flashtrace replay run.jsonl --backing-size virt.flash1=512K   # what would a smaller image lose?
               flashtrace replay run.jsonl --format json -o report.json --fail-on warning
+              flashtrace replay a.jsonl b.log lttng-traces/c --jobs 2    # one table for all
             """
     )
 
-    @Argument(help: ArgumentHelp("The trace to replay.", valueName: "trace"))
-    var trace: String
+    @Argument(help: ArgumentHelp("The trace(s) to replay; several are replayed in parallel (--jobs) and summed up in one table.", valueName: "trace"))
+    var traces: [String] = []
+
+    @Option(name: .long, help: "Traces replayed at once when several are given (default: the number of CPUs).")
+    var jobs: Int?
+
+    /// The trace this (single-trace) replay reads.
+    var trace: String { traces[0] }
 
     @OptionGroup var devices: DeviceOptions
 
@@ -53,7 +60,39 @@ struct Replay: ParsableCommand {
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json, html, sarif }
     enum FailOn: String, ExpressibleByArgument, CaseIterable { case error, warning, never }
 
+    func validate() throws {
+        if traces.isEmpty { throw ValidationError("give the trace to replay") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if traces.count > 1 && (format == .html || format == .sarif) {
+            throw ValidationError("--format \(format.rawValue) takes one trace; text and json take several")
+        }
+    }
+
     func run() throws {
+        if traces.count > 1 { return try runMany() }
+        let (report, activity, lastLine) = try replayOne(collectActivity: format == .html)
+        let text: String
+        switch format {
+        case .text: text = report.text()
+        case .json: text = report.json.serialized + "\n"
+        case .html: text = HTMLReport(report: report, activity: activity!).render()
+        case .sarif: text = SARIFReport(report: report, lastLine: lastLine).json.serialized + "\n"
+        }
+        if let output {
+            try writeOutput(text, to: output, force: force)
+        } else {
+            print(text, terminator: "")
+        }
+        switch failOn {
+        case .error where report.errors > 0: throw ExitCode.findings
+        case .warning where report.errors + report.warnings > 0: throw ExitCode.findings
+        default: break
+        }
+    }
+
+    /// Replays `trace` (the first of `traces`): the report, the HTML page's activity when asked,
+    /// and the last input line.
+    func replayOne(collectActivity: Bool, progress: Bool = true) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
         var input: any RecordSource
         if let ctf = try openCTF() {
             input = ctf
@@ -75,9 +114,9 @@ struct Replay: ParsableCommand {
             throw fail("\(error)", .usage)
         }
         // Only the HTML page needs per-block data and a timeline; other formats stay constant-memory.
-        let activity = format == .html ? ActivityCollector(configs: configs) : nil
+        let activity = collectActivity ? ActivityCollector(configs: configs) : nil
         engine.observer = activity
-        let meter = ProgressMeter(label: "replay", quiet: quiet)
+        let meter = ProgressMeter(label: "replay", quiet: quiet || !progress)
         if meter.enabled { input = ProgressSource(input, meter: meter, path: trace) }
         do {
             // The common case, a file read by TraceInput, runs on the concrete type: no
@@ -99,23 +138,7 @@ struct Replay: ParsableCommand {
         if !quiet && input.skippedLines > 0 {
             warn("\(trace): skipped \(input.skippedLines) lines that are not pflash trace events")
         }
-        let text: String
-        switch format {
-        case .text: text = report.text()
-        case .json: text = report.json.serialized + "\n"
-        case .html: text = HTMLReport(report: report, activity: activity!.result()).render()
-        case .sarif: text = SARIFReport(report: report, lastLine: input.lineNumber).json.serialized + "\n"
-        }
-        if let output {
-            try writeOutput(text, to: output, force: force)
-        } else {
-            print(text, terminator: "")
-        }
-        switch failOn {
-        case .error where report.errors > 0: throw ExitCode.findings
-        case .warning where report.errors + report.warnings > 0: throw ExitCode.findings
-        default: break
-        }
+        return (report, activity?.result(), input.lineNumber)
     }
 
     static func feed<S: RecordSource>(_ input: inout S, _ engine: ReplayEngine) throws {
