@@ -118,7 +118,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
         statusRegister &= ~0x80
         sectorsToErase += 1
         eraseMap[s.index] = true
-        deadline = now + 50_000
+        deadline = later(50_000)
     }
 
     /// The wcycle-0 (and erase cycle 3) first-unlock check; returns false when it reset.
@@ -126,7 +126,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
         if w == 0x55 && c == 0x98 {
             wc = 7; command = 0x98
         } else if c == 0x30 && suspended {
-            deadline = now + eraseTimeRemaining
+            deadline = later(eraseTimeRemaining)
             eraseTimeRemaining = 0
             wc = 6; command = 0x30
             statusRegister &= ~0x80
@@ -258,7 +258,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
             events.append(FlashEvent(.chipEraseStart))
             if !readonly { storage.fill(0, chipLength) }
             statusRegister &= ~0x80
-            deadline = now + (UInt64(1) << UInt64(cfiTable[0x22])) * 1_000_000
+            deadline = later((UInt64(1) << UInt64(cfiTable[0x22])) * 1_000_000)
             command = 0x10
             wc = 6
         case 0x30:
@@ -300,6 +300,13 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
         }
     }
 
+    /// `ns` from now, saturating: replay sets the clock from trace timestamps, which a hostile
+    /// trace can put anywhere up to 2^64 − 1 (found by fuzz-model).
+    private func later(_ ns: UInt64) -> UInt64 {
+        let (t, overflow) = now.addingReportingOverflow(ns)
+        return overflow ? .max : t
+    }
+
     /// 2^table[0x21] µs per queued sector (512 µs each, spec §3.6).
     private func eraseTime() -> UInt64 {
         (UInt64(1) << UInt64(cfiTable[0x21])) * 1_000 * UInt64(sectorsToErase)
@@ -313,7 +320,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
         if command == 0x30 {
             if statusRegister & 0x08 == 0 {
                 statusRegister |= 0x08
-                deadline = now + eraseTime()
+                deadline = later(eraseTime())
                 events.append(FlashEvent(.eraseTimeout, UInt64(sectorsToErase)))
                 return
             }

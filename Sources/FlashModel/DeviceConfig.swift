@@ -116,7 +116,8 @@ extension DeviceConfig {
             }
             var running: UInt64 = 0
             for (i, r) in eraseRegions.enumerated() {
-                if r.length & 0xFF != 0 || r.length >= 16 << 20 || r.length & (r.length - 1) != 0 || r.length == 0 {
+                // Zero first: `length - 1` below would underflow on it (found by fuzz-model).
+                if r.length == 0 || r.length & 0xFF != 0 || r.length >= 16 << 20 || r.length & (r.length - 1) != 0 {
                     throw ConfigError(prefix + "unsupported configuration: sector length[\(i)] per device = \(hex(r.length)).")
                 }
                 if running % r.length != 0 {
@@ -126,6 +127,8 @@ extension DeviceConfig {
                 if overflow || product > 1 << 32 { throw ConfigError(prefix + "flash region \(i) is larger than 4 GiB") }
                 running += product
             }
+            // QEMU keeps chip_len in 32 bits; it also bounds the erase map (one entry per sector).
+            if running > 1 << 32 { throw ConfigError(prefix + "flash regions add up to more than 4 GiB") }
             if regionBlocks[0] != 0 && numBlocks != 0 && sectorLength != 0 && numBlocks &* sectorLength != running {
                 throw ConfigError(prefix + "\"num-blocks\"*\"sector-length\" different from the sum of the erase regions")
             }
@@ -142,7 +145,15 @@ extension DeviceConfig {
             }
             if b % 4 != 0 { throw ConfigError(prefix + "backing-size \(b) is not a multiple of 4") }
         }
+        // The backing extent is allocated (Storage); a hostile trace header must not be able to
+        // claim gigabytes. QEMU maps any size, but no pflash part comes near this.
+        if backing > DeviceConfig.maxBacking {
+            throw ConfigError(prefix + "\(backing) bytes of contents exceed flashtrace's limit of \(DeviceConfig.maxBacking >> 20) MiB per device; give a smaller backing-size")
+        }
     }
+
+    /// Most bytes of contents one device may hold in memory.
+    public static let maxBacking: UInt64 = 1 << 30
 }
 
 @inline(__always) func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }

@@ -101,7 +101,8 @@ public final class FlashBus: @unchecked Sendable {
     public func step(_ ns: UInt64?) -> UInt64 {
         let start = now
         let target: UInt64
-        if let ns { target = now &+ ns } else if let d = nextDeadline { target = max(d, now) } else { return 0 }
+        // Saturating: a wrapped target would move the clock backwards (and `now - start` trap).
+        if let ns { let (t, o) = now.addingReportingOverflow(ns); target = o ? .max : t } else if let d = nextDeadline { target = max(d, now) } else { return 0 }
         while let d = nextDeadline, d <= target {
             now = max(now, d)
             fireFirstDue(at: d)

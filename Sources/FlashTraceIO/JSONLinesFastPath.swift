@@ -15,25 +15,17 @@ struct CanonicalEventLine {
 }
 
 extension JSONLinesSchema {
-    private static let eventKeyBytes = Array(#"","event":""#.utf8)
-
     func scanCanonical(_ p: UnsafeBufferPointer<UInt8>, names: EventNameLookup) -> CanonicalEventLine? {
         var i = 0
-        guard ByteText.matches(p, at: 0, JSONLinesSchema.seqKey) else { return nil }
-        i = JSONLinesSchema.seqKey.count
-        guard let seq = canonicalInteger(p, &i) else { return nil }
+        guard p.count > 0, match(p, &i, seqFragment), let seq = canonicalInteger(p, &i) else { return nil }
         var ts: UInt64?
-        if ByteText.matches(p, at: i, JSONLinesSchema.tsKey) {
-            i += JSONLinesSchema.tsKey.count
+        if match(p, &i, tsFragment) {
             guard let t = canonicalInteger(p, &i) else { return nil }
             ts = t
         }
-        guard ByteText.matches(p, at: i, JSONLinesSchema.devKey) else { return nil }
-        i += JSONLinesSchema.devKey.count
-        guard let device = plainString(p, &i) else { return nil }
+        guard match(p, &i, devFragment), let device = plainString(p, &i) else { return nil }
         // plainString stops on the closing quote, which starts `","event":"`.
-        guard ByteText.matches(p, at: i, JSONLinesSchema.eventKeyBytes) else { return nil }
-        i += JSONLinesSchema.eventKeyBytes.count
+        guard match(p, &i, eventKeyFragment) else { return nil }
         guard let nameRange = plainString(p, &i),
               let kind = names.kind(UnsafeBufferPointer(rebasing: p[nameRange])) else { return nil }
         i += 1

@@ -36,6 +36,8 @@ struct JSONLinesSchema: @unchecked Sendable {
     let argumentCounts: UnsafeMutableBufferPointer<Int>
     /// Per kind: `","event":"NAME"`.
     let eventFragments: UnsafeMutableBufferPointer<Fragment>
+    /// `{"seq":`, `,"ts":`, `,"dev":"` and `","event":"` in `bytes`.
+    let seqFragment: Fragment, tsFragment: Fragment, devFragment: Fragment, eventKeyFragment: Fragment
 
     static let shared = JSONLinesSchema()
 
@@ -50,6 +52,14 @@ struct JSONLinesSchema: @unchecked Sendable {
         var argTypes: [ArgType] = []
         var counts: [Int] = []
         var eventFragments: [Fragment] = []
+        func add(_ b: [UInt8]) -> Fragment {
+            defer { all += b }
+            return Fragment(start: all.count, count: b.count)
+        }
+        seqFragment = add(Self.seqKey)
+        tsFragment = add(Self.tsKey)
+        devFragment = add(Self.devKey)
+        eventKeyFragment = add(Array(#"","event":""#.utf8))
         for e in events {
             eventFragments.append(Fragment(start: all.count, count: e.eventFragment.count))
             all += e.eventFragment
@@ -82,6 +92,16 @@ struct JSONLinesSchema: @unchecked Sendable {
     @inline(__always)
     func bytes(of f: Fragment) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: bytes.baseAddress! + f.start, count: f.count)
+    }
+
+    /// Whether `p[i...]` starts with fragment `f`; advances past it.
+    @inline(__always)
+    func match(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ f: Fragment) -> Bool {
+        guard p.count - i >= f.count, ByteText.equalBytes(p.baseAddress! + i, bytes.baseAddress! + f.start, f.count) else {
+            return false
+        }
+        i += f.count
+        return true
     }
 
     /// Whether `p[i...]` starts with the key of argument `k` of `kind`; advances past it.

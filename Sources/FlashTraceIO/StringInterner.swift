@@ -33,8 +33,16 @@ struct StringInterner: Sendable {
 }
 
 /// Event kinds by name bytes, bucketed by length so a lookup compares against two or three names.
-struct EventNameLookup: Sendable {
-    private let buckets: [[(name: [UInt8], kind: EventKind)]]
+/// Kept in memory allocated once and never freed: lookups run once per trace line, on several
+/// threads with `replay --jobs`, and must not touch reference counts of shared arrays (the
+/// atomic traffic on one shared object serialises the threads).
+struct EventNameLookup: @unchecked Sendable {
+    /// All names, concatenated.
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
+    /// Per length: first index into `entries`, and how many.
+    private let byLength: UnsafeMutableBufferPointer<(first: Int, count: Int)>
+    /// (offset into `bytes`, kind), grouped by length.
+    private let entries: UnsafeMutableBufferPointer<(offset: Int, kind: EventKind)>
 
     static let shared = EventNameLookup()
 
@@ -45,14 +53,30 @@ struct EventNameLookup: Sendable {
             while buckets.count <= name.count { buckets.append([]) }
             buckets[name.count].append((name, kind))
         }
-        self.buckets = buckets
+        var all: [UInt8] = []
+        var table: [(first: Int, count: Int)] = []
+        var list: [(offset: Int, kind: EventKind)] = []
+        for bucket in buckets {
+            table.append((list.count, bucket.count))
+            for e in bucket {
+                list.append((all.count, e.kind))
+                all += e.name
+            }
+        }
+        bytes = .allocate(capacity: all.count)
+        _ = bytes.initialize(from: all)
+        byLength = .allocate(capacity: table.count)
+        _ = byLength.initialize(from: table)
+        entries = .allocate(capacity: list.count)
+        _ = entries.initialize(from: list)
     }
 
     /// Looks up the bare name (`io_write`, without `pflash_`).
-    func kind(_ bytes: UnsafeBufferPointer<UInt8>) -> EventKind? {
-        guard bytes.count < buckets.count else { return nil }
-        for entry in buckets[bytes.count] where ByteText.equal(bytes, entry.name) {
-            return entry.kind
+    func kind(_ name: UnsafeBufferPointer<UInt8>) -> EventKind? {
+        guard name.count < byLength.count, name.count > 0 else { return nil }
+        let (first, count) = byLength[name.count]
+        for i in first..<(first + count) where ByteText.equalBytes(name.baseAddress!, bytes.baseAddress! + entries[i].offset, name.count) {
+            return entries[i].kind
         }
         return nil
     }

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of Fuzz/ (fuzzer + address sanitizer) and runs them on their
+# corpora for a given time (issue 7).
+#
+#   scripts/fuzz.sh TARGET SECONDS [libFuzzer flags...]   one target
+#   scripts/fuzz.sh all SECONDS                           every target, JOBS at a time (default 1)
+#   scripts/fuzz.sh build                                 only build
+#   scripts/fuzz.sh list                                  the targets
+#
+# Targets: jsonlines qemulog opscript devicespec model replay.
+# The committed seeds are Fuzz/corpus/TARGET/ (read only here); what the fuzzer finds goes to
+# Fuzz/.build-fuzz/corpus/TARGET/, crashes and hangs to Fuzz/.build-fuzz/artifacts/TARGET/,
+# the log to Fuzz/.build-fuzz/logs/TARGET.log. A crash makes the script exit non-zero: minimise
+# it (`fuzz-TARGET -minimize_crash=1 FILE`), fix it, and add it under Fuzz/regressions/TARGET/,
+# which HostileInputTests replays on every test run.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+fuzz="$root/Fuzz"
+work="$fuzz/.build-fuzz"
+targets=(jsonlines qemulog opscript devicespec model replay)
+
+build() {
+    # -parse-as-library: no Swift main; each target defines <module>_main and calls libFuzzer.
+    swift build -c release --package-path "$fuzz" --scratch-path "$work" \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 \
+        | grep -v "Cannot export local symbol '__asan_extra_spill_area'" || true
+    for t in "${targets[@]}"; do
+        [[ -x "$work/release/fuzz-$t" ]] || { echo "fuzz.sh: fuzz-$t was not built" >&2; exit 1; }
+    done
+}
+
+run() {
+    local target="$1" seconds="$2"; shift 2
+    local bin="$work/release/fuzz-$target"
+    local dict="$fuzz/dict/$target.dict"
+    mkdir -p "$work/corpus/$target" "$work/artifacts/$target" "$work/logs"
+    local log="$work/logs/$target.log"
+    local flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384
+                 -print_final_stats=1 -artifact_prefix="$work/artifacts/$target/")
+    [[ -f "$dict" ]] && flags+=(-dict="$dict")
+    echo "fuzz.sh: $target for ${seconds}s (log $log)"
+    local status=0
+    # Swift's own crash handler would run inside ASan's and obscure the report: leave it to libFuzzer.
+    SWIFT_BACKTRACE=enable=no "$bin" "${flags[@]}" "$@" "$work/corpus/$target" "$fuzz/corpus/$target" \
+        >"$log" 2>&1 || status=$?
+    local runs; runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    local rate; rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+    if [[ $status -ne 0 ]]; then
+        echo "fuzz.sh: $target FAILED (status $status) after ${runs:-?} executions; see $log" >&2
+        grep -E "^(==[0-9]+==|SUMMARY|Fatal error|.*fuzz oracle)" "$log" | head -5 >&2 || true
+        return 1
+    fi
+    echo "fuzz.sh: $target: ${runs:-?} executions, ${rate:-?}/s, no crash or hang"
+}
+
+case "${1:-}" in
+    build) build ;;
+    list) printf '%s\n' "${targets[@]}" ;;
+    all)
+        seconds="${2:?usage: fuzz.sh all SECONDS}"
+        build
+        jobs="${JOBS:-1}" failed=0 pids=()
+        for t in "${targets[@]}"; do
+            run "$t" "$seconds" & pids+=($!)
+            if (( ${#pids[@]} >= jobs )); then wait "${pids[0]}" || failed=1; pids=("${pids[@]:1}"); fi
+        done
+        for p in "${pids[@]}"; do wait "$p" || failed=1; done
+        exit $failed ;;
+    "" | -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
+    *)
+        target="$1"; seconds="${2:?usage: fuzz.sh TARGET SECONDS}"; shift 2
+        [[ " ${targets[*]} " == *" $target "* ]] || { echo "fuzz.sh: unknown target $target (${targets[*]})" >&2; exit 64; }
+        build
+        run "$target" "$seconds" "$@" ;;
+esac
