@@ -86,7 +86,7 @@ private final class ReaderStorage {
             let record: TraceRecord
             if let fast = schema.scanCanonical(line, names: names) {
                 var event = fast.event
-                if let t = fast.text { event.text = texts.string(for: UnsafeBufferPointer(rebasing: line[t])) }
+                if let t = fast.text { event.textID = texts.eventText(for: UnsafeBufferPointer(rebasing: line[t])) }
                 record = TraceRecord(seq: fast.seq, ts: fast.ts,
                                      device: devices.string(for: UnsafeBufferPointer(rebasing: line[fast.device])),
                                      event: event)

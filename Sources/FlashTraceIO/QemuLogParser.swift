@@ -35,6 +35,8 @@ public struct QemuLogParser: Sendable {
     private var texts = StringInterner(limit: 256)
     private let templates = QemuTemplate.table
     private let names = EventNameLookup.shared
+    /// Argument types by kind (flat, ARC-free; shared with the JSON-lines fast path).
+    nonisolated(unsafe) private let types = JSONLinesSchema.shared.types  // read-only after init
 
     public init() {}
 
@@ -110,12 +112,15 @@ public struct QemuLogParser: Sendable {
     private mutating func parseArguments(_ p: UnsafeBufferPointer<UInt8>, from start: Int, template: QemuTemplate,
                                          into event: inout FlashEvent,
                                          fail: (String) -> TraceFormatError) throws {
-        let args = template.kind.spec.args
+        let kind = template.kind
         let segments = template.segments
         let n = p.count
         var i = start
-        /// What was parsed last, for "expected X after Y" messages.
-        var previous: String?
+        /// The argument parsed last (-1: the text), for "expected X after Y" messages.
+        var previousArg: Int?
+        var previous: String? {
+            previousArg.map { $0 < 0 ? "text" : kind.spec.args[$0].name }
+        }
 
         for (index, segment) in segments.enumerated() {
             switch segment {
@@ -128,26 +133,26 @@ public struct QemuLogParser: Sendable {
                 }
                 i += lit.count
             case .hex(let arg, _):
-                event[argument: arg] = try scanHexArgument(p, &i, args[arg], fail)
-                previous = args[arg].name
+                event[argument: arg] = try scanHexArgument(p, &i, kind, arg, fail)
+                previousArg = arg
             case .hexStarWidth(let widthArg, let arg):
                 let digitsStart = i
-                event[argument: arg] = try scanHexArgument(p, &i, args[arg], fail)
+                event[argument: arg] = try scanHexArgument(p, &i, kind, arg, fail)
                 // The width is not printed; the digit count reproduces the text exactly (see qemuLogEquivalent).
                 event[argument: widthArg] = UInt64(i - digitsStart)
-                previous = args[arg].name
+                previousArg = arg
             case .unsigned(let arg), .signed(let arg):
                 var overflow = false
                 let digitsStart = i
                 let value = scanDecimal(p, &i, &overflow)
-                guard let value else { throw fail("expected decimal digits for \(args[arg].name)") }
-                let spec = args[arg]
-                if overflow || value > spec.type.maxValue {
+                guard let value else { throw fail("expected decimal digits for \(kind.spec.args[arg].name)") }
+                if overflow || value > types[Int(kind.rawValue) * JSONLinesSchema.maxArguments + arg].maxValue {
+                    let spec = kind.spec.args[arg]
                     let text = ByteText.string(UnsafeBufferPointer(rebasing: p[digitsStart..<i]))
                     throw fail("\(spec.name) \(text) does not fit \(spec.type.displayName)")
                 }
                 event[argument: arg] = value
-                previous = spec.name
+                previousArg = arg
             case .text:
                 var end = n
                 if index + 1 < segments.count, case .literal(let next) = segments[index + 1] {
@@ -155,9 +160,9 @@ public struct QemuLogParser: Sendable {
                 }
                 let bytes = UnsafeBufferPointer(rebasing: p[i..<end])
                 if ByteText.firstInvalidUTF8(bytes) != nil { throw fail("invalid UTF-8 in text") }
-                event.text = texts.string(for: bytes)
+                event.textID = texts.eventText(for: bytes)
                 i = end
-                previous = "text"
+                previousArg = -1
             }
         }
         if i != n {
@@ -166,7 +171,7 @@ public struct QemuLogParser: Sendable {
         }
     }
 
-    private func scanHexArgument(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ spec: ArgSpec,
+    private func scanHexArgument(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ kind: EventKind, _ arg: Int,
                                  _ fail: (String) -> TraceFormatError) throws -> UInt64 {
         let start = i
         var value: UInt64 = 0
@@ -179,8 +184,9 @@ public struct QemuLogParser: Sendable {
             value = value << 4 | UInt64(digit)
             i += 1
         }
-        if i == start { throw fail("expected hex digits for \(spec.name)") }
-        if overflow || value > spec.type.maxValue {
+        if i == start { throw fail("expected hex digits for \(kind.spec.args[arg].name)") }
+        if overflow || value > types[Int(kind.rawValue) * JSONLinesSchema.maxArguments + arg].maxValue {
+            let spec = kind.spec.args[arg]
             let text = ByteText.string(UnsafeBufferPointer(rebasing: p[start..<i]))
             throw fail("\(spec.name) 0x\(text) does not fit \(spec.type.displayName)")
         }

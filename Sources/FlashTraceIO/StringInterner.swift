@@ -6,6 +6,8 @@ import FlashEvents
 struct StringInterner: Sendable {
     private var entries: [(bytes: [UInt8], string: String)] = []
     private var last = 0
+    /// EventText ids of the entries, made on first use (`write` texts).
+    private var ids: [EventText?] = []
     /// Bounded so a trace of all-distinct texts degrades to plain allocation, not a slow scan.
     private let limit: Int
 
@@ -27,8 +29,23 @@ struct StringInterner: Sendable {
             return entry.string
         }
         let s = String(decoding: bytes, as: UTF8.self)
-        if entries.count < limit { entries.append((Array(bytes), s)) }
+        if entries.count < limit {
+            entries.append((Array(bytes), s))
+            last = entries.count - 1
+        }
         return s
+    }
+
+    /// The EventText for `bytes` (valid UTF-8): `write` events carry ids, and finding one by its
+    /// String costs a walk over the known texts, so ids are cached with the interned bytes.
+    mutating func eventText(for bytes: UnsafeBufferPointer<UInt8>) -> EventText {
+        let s = string(for: bytes)
+        guard last < entries.count, entries[last].string == s else { return EventText(s) }
+        if ids.count < entries.count { ids += Array(repeating: nil, count: entries.count - ids.count) }
+        if let id = ids[last] { return id }
+        let id = EventText(s)
+        ids[last] = id
+        return id
     }
 }
 

@@ -65,7 +65,7 @@ public struct TraceInput {
     public func close() { try? json?.close(); try? qemu?.close() }
 
     /// Device names in the first `limit` events of a QEMU log (to infer the board).
-    public static func deviceNames(inQemuLog path: String, limit: Int = 200_000) throws -> [String] {
+    public static func deviceNames(inQemuLog path: String, limit: Int = 10_000) throws -> [String] {
         var reader = try QemuLogReader(path: path)
         defer { try? reader.close() }
         var names: [String] = []

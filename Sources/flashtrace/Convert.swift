@@ -59,7 +59,7 @@ struct Convert: ParsableCommand {
             if !devices.overridesDevices {
                 let names = (try? TraceInput.deviceNames(inQemuLog: trace)) ?? []
                 if let board = Board.infer(fromDeviceNames: names) {
-                    configs = board.devices().filter { names.contains($0.name) }
+                    configs = board.devices()
                 }
             }
             configs = try devices.resolve(base: configs).configs

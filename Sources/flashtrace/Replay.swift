@@ -172,6 +172,6 @@ struct Replay: ParsableCommand {
         for (name, path) in (try? DeviceOptions.pairs(devices.image, option: "image")) ?? [] {
             if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? UInt64 { images[name] = size }
         }
-        return board.devices(imageSizes: images).filter { names.contains($0.name) }
+        return board.devices(imageSizes: images)  // all of the board's flash, whether or not the first lines name it
     }
 }
