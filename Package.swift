@@ -55,6 +55,9 @@ let package = Package(
         .testTarget(name: "FlashReportsTests", dependencies: ["FlashReports", "FlashAnalysis", "FlashTraceIO", "FlashModel", "FlashEvents"]),
         .testTarget(name: "QEMUConformanceTests", dependencies: ["FlashModel", "FlashTraceIO"]),
         .testTarget(name: "LTTngTests", dependencies: ["FlashLTTng", "FlashTraceIO", "FlashEvents"]),
+        // Issue 7: hostile and malformed input, killed/interrupted recorders, full disks, closed
+        // pipes, and the fuzzers' regressions (the fuzz targets themselves live in Fuzz/).
+        .testTarget(name: "HostileInputTests", dependencies: ["FlashTraceIO", "FlashModel", "FlashEvents", "FlashAnalysis"]),
     ],
     swiftLanguageModes: [.v6]
 )

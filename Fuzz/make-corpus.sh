@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the seed corpora Fuzz/corpus/TARGET/ from the golden cases, the examples and
-# slices of the real boot traces (kept small: max_len is 16 KiB, so seeds are cut to 12 KiB at
+# slices of the real boot traces (kept small: fuzz.sh sets max_len to 8 KiB, so seeds are cut to 4 KB at
 # line boundaries). Hand-written edge cases live in Fuzz/seeds/TARGET/ and are copied as they are.
 #   Fuzz/make-corpus.sh PATH/TO/flashtrace [GOLDEN_DIR] [TRACES_DIR]
 set -euo pipefail
@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 rm -rf "$corpus"
 mkdir -p "$corpus"/{jsonlines,qemulog,opscript,devicespec,model,replay}
 
-# slice FILE OUT_PREFIX COUNT [KEEP_HEADER]: COUNT windows of at most 12 KiB, whole lines each;
+# slice FILE OUT_PREFIX COUNT [KEEP_HEADER]: COUNT windows of at most 4 KB, whole lines each;
 # with KEEP_HEADER the file's first line starts every window (JSON lines need their header).
 slice() {
     local file="$1" prefix="$2" count="$3" header="${4:-}"
@@ -27,14 +27,14 @@ slice() {
         {
             [[ -n "$header" ]] && head -1 "$file"
             # head closes the pipe early on purpose; tail's SIGPIPE is not a failure here.
-            tail -n +"$start" "$file" | head -c 12000 | sed '$d' || true
+            tail -n +"$start" "$file" | head -c 4000 | sed '$d' || true
         } >"$prefix-$k"
     done
 }
 
 for ops in "$golden"/*.ops "$fuzz"/../examples/*.ops; do
     name="$(basename "$ops" .ops)"
-    head -c 12000 "$ops" >"$corpus/opscript/$name.ops"
+    head -c 4000 "$ops" >"$corpus/opscript/$name.ops"
     grep '^# device:' "$ops" | sed 's/^# device: *//' >"$corpus/devicespec/$name.spec" || rm "$corpus/devicespec/$name.spec"
     "$ft" record -q --ops "$ops" -o "$tmp/$name.jsonl" --force
     slice "$tmp/$name.jsonl" "$corpus/jsonlines/$name" 2 header

@@ -4,6 +4,7 @@
 #
 #   scripts/fuzz.sh TARGET SECONDS [libFuzzer flags...]   one target
 #   scripts/fuzz.sh all SECONDS                           every target, JOBS at a time (default 1)
+#   RUNS=10000000 JOBS=2 scripts/fuzz.sh all 3600         each until 10 million runs or an hour
 #   scripts/fuzz.sh build                                 only build
 #   scripts/fuzz.sh list                                  the targets
 #
@@ -22,9 +23,17 @@ targets=(jsonlines qemulog opscript devicespec model replay)
 
 build() {
     # -parse-as-library: no Swift main; each target defines <module>_main and calls libFuzzer.
+    # ld.gold's warning about an ASan-internal symbol is harmless noise; a failed build is not
+    # (stale binaries would fuzz old code).
+    mkdir -p "$work"
+    # SwiftPM re-plans a path dependency only when the root manifest changes; without this a new
+    # source file in the main package would be missing from the build.
+    touch "$fuzz/Package.swift"
+    local status=0
     swift build -c release --package-path "$fuzz" --scratch-path "$work" \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 \
-        | grep -v "Cannot export local symbol '__asan_extra_spill_area'" || true
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >"$work/build.log" 2>&1 || status=$?
+    grep -v "Cannot export local symbol '__asan_extra_spill_area'" "$work/build.log" | tail -20 || true
+    [[ $status -eq 0 ]] || { echo "fuzz.sh: build failed (see $work/build.log)" >&2; exit 1; }
     for t in "${targets[@]}"; do
         [[ -x "$work/release/fuzz-$t" ]] || { echo "fuzz.sh: fuzz-$t was not built" >&2; exit 1; }
     done
@@ -36,9 +45,11 @@ run() {
     local dict="$fuzz/dict/$target.dict"
     mkdir -p "$work/corpus/$target" "$work/artifacts/$target" "$work/logs"
     local log="$work/logs/$target.log"
-    local flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384
+    local flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192
                  -print_final_stats=1 -artifact_prefix="$work/artifacts/$target/")
     [[ -f "$dict" ]] && flags+=(-dict="$dict")
+    # RUNS=N stops a target after N executions, or at SECONDS, whichever comes first.
+    [[ -n "${RUNS:-}" ]] && flags+=(-runs="$RUNS")
     echo "fuzz.sh: $target for ${seconds}s (log $log)"
     local status=0
     # Swift's own crash handler would run inside ASan's and obscure the report: leave it to libFuzzer.

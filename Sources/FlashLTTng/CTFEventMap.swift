@@ -1,4 +1,5 @@
 import CBabeltraceShim
+import Glibc
 import FlashEvents
 import FlashTraceIO
 
@@ -9,8 +10,9 @@ struct CTFEventMap {
     enum Role { case vocabulary(EventKind), deviceConfig, foreign }
     var role: Role
     var seq = 0, ts = 0, dev = 0, config = 0
-    /// Member index of each argument of the kind, in EventSpec order.
+    /// Member index of each argument of the kind, in EventSpec order, and its declared type.
     var args: [UInt64] = []
+    var types: [ArgType] = []
 
     /// `payload` is any event of the class; `name` its class name.
     init(name: String, payload: UnsafeRawPointer?) throws(CTFMapError) {
@@ -41,24 +43,35 @@ struct CTFEventMap {
         seq = try index("seq", .u64)
         ts = try index("ts", .u64)
         dev = try index("dev", .string)
-        for a in spec.args { args.append(UInt64(try index(a.name, a.type))) }
+        for a in spec.args {
+            args.append(UInt64(try index(a.name, a.type)))
+            types.append(a.type)
+        }
     }
 
     /// The event's arguments; throws when a value does not fit its declared type.
-    func event(_ kind: EventKind, payload: UnsafeRawPointer) throws(CTFMapError) -> FlashEvent {
+    /// `texts` caches the ids of `write` texts by their C bytes (no String per event).
+    func event(_ kind: EventKind, payload: UnsafeRawPointer, texts: inout [([CChar], EventText)]) throws(CTFMapError) -> FlashEvent {
         var e = FlashEvent(kind)
-        for (k, a) in kind.spec.args.enumerated() {
+        for k in 0..<args.count {
             let i = args[k]
-            switch a.type {
+            switch types[k] {
             case .string:
-                e.text = String(cString: ft_ctf_member_string(payload, i))
+                let c = ft_ctf_member_string(payload, i)!
+                if let hit = texts.first(where: { strcmp($0.0, c) == 0 }) {
+                    e.textID = hit.1
+                } else {
+                    let id = EventText(String(cString: c))
+                    if texts.count < 256 { texts.append((Array(UnsafeBufferPointer(start: c, count: strlen(c) + 1)), id)) }
+                    e.textID = id
+                }
             case .i32 where Int(ft_ctf_member_kind(payload, i)) == FT_CTF_SIGNED:
                 let v = ft_ctf_member_signed(payload, i)
-                guard v >= 0 else { throw CTFMapError("\"\(a.name)\" out of range for \(kind.name): \(v)") }
+                guard v >= 0 else { throw CTFMapError("\"\(kind.spec.args[k].name)\" out of range for \(kind.name): \(v)") }
                 e[argument: k] = UInt64(v)
             default:
                 let v = ft_ctf_member_unsigned(payload, i)
-                guard v <= a.type.maxValue else { throw CTFMapError("\"\(a.name)\" out of range for \(kind.name): \(v)") }
+                guard v <= types[k].maxValue else { throw CTFMapError("\"\(kind.spec.args[k].name)\" out of range for \(kind.name): \(v)") }
                 e[argument: k] = v
             }
         }

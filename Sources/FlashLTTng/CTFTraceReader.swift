@@ -19,6 +19,8 @@ public struct CTFTraceReader: RecordSource {
 
     private let handle: Handle
     private var maps: [UnsafeRawPointer: CTFEventMap] = [:]
+    private var lastClass: UnsafeRawPointer?
+    private var lastMap: CTFEventMap?
     /// Items read while looking for the header, with their lines.
     private var buffered: [(TraceItem, Int)] = []
     private var line = 0
@@ -28,6 +30,8 @@ public struct CTFTraceReader: RecordSource {
     private var heldRecord: TraceRecord?
     /// Device names as C bytes and Swift strings, so each event reuses the String.
     private var deviceNames: [([CChar], String)] = []
+    /// `write` texts seen, by their C bytes (an id per distinct text, found without Strings).
+    private var texts: [([CChar], EventText)] = []
 
     /// Opens the trace in `path` or anywhere below it (as `babeltrace2 DIR` does).
     public init(path: String) throws {
@@ -98,10 +102,10 @@ public struct CTFTraceReader: RecordSource {
             return .record(r)
         }
         var item = ft_ctf_item()
-        var err = [CChar](repeating: 0, count: 2048)
         while true {
             guard let reader = handle.reader else { return nil }
-            switch Int(ft_ctf_next(reader, &item, &err, err.count)) {
+            // The error buffer is the handle's: allocating 2 KiB per event cost more than decoding it.
+            switch Int(ft_ctf_next(reader, &item, handle.error, Handle.errorSize)) {
             case FT_CTF_END:
                 return gaps.remainder()
             case FT_CTF_DISCARDED:
@@ -117,7 +121,7 @@ public struct CTFTraceReader: RecordSource {
                 heldRecord = record
                 return gap
             default:
-                throw TraceFormatError(line: line, message: cText(err))
+                throw TraceFormatError(line: line, message: String(cString: handle.error))
             }
         }
     }
@@ -126,10 +130,13 @@ public struct CTFTraceReader: RecordSource {
         let cls = item.event_class!
         let map: CTFEventMap
         do {
-            if let m = maps[cls] { map = m } else {
+            // Runs of one event class are common: the last map spares the dictionary lookup.
+            if cls == lastClass, let m = lastMap { map = m } else if let m = maps[cls] { map = m } else {
                 map = try CTFEventMap(name: String(cString: item.name), payload: item.payload)
                 maps[cls] = map
             }
+            lastClass = cls
+            lastMap = map
             if case .foreign = map.role {
                 skippedLines += 1
                 return nil
@@ -153,7 +160,7 @@ public struct CTFTraceReader: RecordSource {
                 let ts = ft_ctf_member_unsigned(payload, UInt64(map.ts))
                 return TraceRecord(seq: ft_ctf_member_unsigned(payload, UInt64(map.seq)), ts: ts == .max ? nil : ts,
                                    device: device(ft_ctf_member_string(payload, UInt64(map.dev))),
-                                   event: try map.event(kind, payload: payload))
+                                   event: try map.event(kind, payload: payload, texts: &texts))
             }
         } catch let e as CTFMapError {
             throw TraceFormatError(line: line, message: e.message)
@@ -183,10 +190,19 @@ public struct CTFReadError: Error, CustomStringConvertible {
 /// Owns the C reader; copies of the struct share it.
 private final class Handle {
     private(set) var reader: OpaquePointer?
-    init(_ reader: OpaquePointer) { self.reader = reader }
+    static let errorSize = 2048
+    /// ft_ctf_next's error message buffer.
+    let error = UnsafeMutablePointer<CChar>.allocate(capacity: Handle.errorSize)
+    init(_ reader: OpaquePointer) {
+        self.reader = reader
+        error.initialize(repeating: 0, count: Handle.errorSize)
+    }
     func close() {
         if let reader { ft_ctf_close(reader) }
         reader = nil
     }
-    deinit { close() }
+    deinit {
+        close()
+        error.deallocate()
+    }
 }

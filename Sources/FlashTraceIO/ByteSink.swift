@@ -19,6 +19,9 @@ final class ByteSink {
     private var closed = false
     /// The first I/O error; every later call rethrows it, so a failure cannot be skipped past.
     private var failure: TraceIOError?
+    /// fsync(2) after every write of the buffer (`record --sync`): each batch is on disk before
+    /// the next one is produced, so a crash of the machine loses at most the unwritten buffer.
+    var syncEachWrite = false
 
     init(fd: Int32, owned: Bool, path: String?, capacity: Int) {
         self.fd = fd
@@ -41,6 +44,9 @@ final class ByteSink {
         if capacity - count < n { try flush() }
     }
 
+    /// Bytes waiting in the buffer.
+    var buffered: Int { count }
+
     /// Where the next byte goes; valid after `reserve`, advanced with `advance`.
     @inline(__always) var cursor: UnsafeMutablePointer<UInt8> { buffer + count }
     @inline(__always) func advance(_ n: Int) { count += n }
@@ -55,7 +61,7 @@ final class ByteSink {
         try flush()
         if bytes.count > capacity {
             try checkUsable()
-            do { try FileDescriptorIO.writeAll(fd, UnsafeRawBufferPointer(bytes), path: path) }
+            do { try writeOut(UnsafeRawBufferPointer(bytes)) }
             catch let e as TraceIOError { failure = e; throw e }
         } else {
             (buffer + count).update(from: bytes.baseAddress!, count: bytes.count)
@@ -72,8 +78,13 @@ final class ByteSink {
         guard count > 0 else { return }
         let n = count
         count = 0
-        do { try FileDescriptorIO.writeAll(fd, UnsafeRawBufferPointer(start: buffer, count: n), path: path) }
+        do { try writeOut(UnsafeRawBufferPointer(start: buffer, count: n)) }
         catch let e as TraceIOError { failure = e; throw e }
+    }
+
+    private func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
+        try FileDescriptorIO.writeAll(fd, bytes, path: path)
+        if syncEachWrite { try FileDescriptorIO.sync(fd, path: path) }
     }
 
     /// Flushes, then closes the descriptor if owned. close(2) can report deferred write errors

@@ -51,6 +51,15 @@ public enum DeviceSpec {
         "readonly", "backing-size", "image",
     ]
 
+    /// Properties only one of the two models has.
+    static let propertyOwner: [String: DeviceType] = {
+        var owners: [String: DeviceType] = [:]
+        for k in ["device-width", "max-device-width", "old-multiple-chip-handling"] { owners[k] = .cfi01 }
+        for k in ["mappings", "unlock-addr0", "unlock-addr1"] { owners[k] = .cfi02 }
+        for i in 0..<4 { owners["num-blocks\(i)"] = .cfi02; owners["sector-length\(i)"] = .cfi02 }
+        return owners
+    }()
+
     /// Parses `cfi01,name=…,key=value,…`. Validation of the combination is `DeviceConfig.validate`.
     public static func parse(_ text: String) throws -> DeviceConfig {
         var parts = text.split(separator: ",", omittingEmptySubsequences: false)
@@ -81,6 +90,11 @@ public enum DeviceSpec {
         func bool() throws -> Bool {
             guard let b = parseBool(value) else { throw SpecError("\(key)=\(value): expected on or off") }
             return b
+        }
+        // QEMU has no such property on the other model ("Property 'cfi.pflash01.mappings' not
+        // found"); taking it would drop it silently from headers and renderings (found by fuzz-devicespec).
+        if let owner = propertyOwner[key], owner != c.type {
+            throw SpecError("property \"\(key)\" belongs to \(owner.rawValue), not to \(c.type.rawValue)")
         }
         switch key {
         case "name": c.name = String(value)

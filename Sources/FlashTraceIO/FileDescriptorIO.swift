@@ -60,6 +60,18 @@ enum FileDescriptorIO {
         }
     }
 
+    /// fsync(2). Pipes, terminals and character devices cannot be synced (EINVAL, ENOTSUP,
+    /// EROFS): nothing is lost by skipping them, so only real failures (EIO, ENOSPC, …) throw.
+    static func sync(_ fd: Int32, path: String?) throws {
+        while fsync(fd) != 0 {
+            switch errno {
+            case EINTR: continue
+            case EINVAL, ENOTSUP, EROFS: return
+            default: throw TraceIOError(operation: "fsync", path: path, code: errno)
+            }
+        }
+    }
+
     static func close(_ fd: Int32, path: String?) throws {
         #if canImport(Darwin)
         let r = Darwin.close(fd)

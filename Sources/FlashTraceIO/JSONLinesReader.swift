@@ -36,8 +36,15 @@ public struct JSONLinesReader {
     public var lineNumber: Int { storage.recordLine }
 
     /// Set when the input ended in a line without a newline that does not parse: a recorder
-    /// killed mid-write. `next()` then returns nil rather than throwing.
-    public var truncatedLastLine: Bool { storage.truncated }
+    /// killed mid-write. `next()` then returns nil rather than throwing. Also set when the header
+    /// promised an end line (JSONLinesEnd.swift) and the input ended without one.
+    public var truncatedLastLine: Bool { storage.truncated || storage.missingEnd }
+
+    /// The header promised an end line and the input ended (on a line boundary or not) without it.
+    public var missingEndLine: Bool { storage.missingEnd }
+
+    /// The end line, once `next()` has returned nil after reading it.
+    public var end: TraceEnd? { storage.end }
 
     /// The next record, nil at the end. Throws TraceFormatError (with the line) or TraceIOError.
     public mutating func next() throws -> TraceRecord? { try storage.next() }
@@ -53,8 +60,15 @@ private final class ReaderStorage {
     private var devices = StringInterner(limit: 32)
     private var texts = StringInterner(limit: 256)
     private var lastSeq: UInt64?
+    private var lastTs: UInt64?
+    /// Event lines so far, rejected ones included (the end line counts lines, so a reader that
+    /// skips bad lines still agrees with it).
+    private var eventLines: UInt64 = 0
+    private var promisesEnd = false
     var recordLine = 0
     var truncated = false
+    var missingEnd = false
+    var end: TraceEnd?
 
     init(lines: LineReader) { self.lines = lines }
 
@@ -71,7 +85,9 @@ private final class ReaderStorage {
                 throw TraceFormatError(line: n, message: "\(what) (invalid JSON: \(error))")
             }
             do {
-                return try TraceHeader(json: value)
+                let header = try TraceHeader(json: value)
+                promisesEnd = header.promisesEndLine
+                return header
             } catch var error as TraceFormatError {
                 error.line = n
                 throw error
@@ -85,6 +101,7 @@ private final class ReaderStorage {
             let n = lines.lineNumber
             let record: TraceRecord
             if let fast = schema.scanCanonical(line, names: names) {
+                eventLines += 1
                 var event = fast.event
                 if let t = fast.text { event.textID = texts.eventText(for: UnsafeBufferPointer(rebasing: line[t])) }
                 record = TraceRecord(seq: fast.seq, ts: fast.ts,
@@ -105,6 +122,12 @@ private final class ReaderStorage {
                     }
                     throw TraceFormatError(line: n, message: "invalid JSON: \(error)")
                 }
+                if end != nil { throw TraceFormatError(line: n, message: "expected nothing after the end line") }
+                if TraceEnd.isEndLine(value) {
+                    try readEnd(value, line: n)
+                    continue
+                }
+                eventLines += 1
                 do {
                     let m = try JSONLinesMapping.record(from: value)
                     record = TraceRecord(seq: m.seq, ts: m.ts, device: m.device, event: m.event)
@@ -112,14 +135,31 @@ private final class ReaderStorage {
                     throw TraceFormatError(line: n, message: error.message)
                 }
             }
+            if end != nil { throw TraceFormatError(line: n, message: "expected nothing after the end line") }
             if let last = lastSeq, record.seq <= last {
                 throw TraceFormatError(line: n, message: "seq must increase (\(record.seq) after \(last))")
             }
+            // Both clocks a trace can carry (the model's virtual clock, a log's wall clock) only
+            // move forward; replay sets its clock from ts.
+            if let ts = record.ts, let last = lastTs, ts < last {
+                throw TraceFormatError(line: n, message: "ts must not decrease (\(ts) after \(last))")
+            }
             lastSeq = record.seq
+            if let ts = record.ts { lastTs = ts }
             recordLine = n
             return record
         }
+        if promisesEnd && end == nil { missingEnd = true }
         return nil
+    }
+
+    private func readEnd(_ value: JSONValue, line n: Int) throws {
+        let e: TraceEnd
+        do { e = try TraceEnd(json: value) } catch { throw TraceFormatError(line: n, message: error.message) }
+        if e.events != eventLines {
+            throw TraceFormatError(line: n, message: "the end line counts \(e.events) events, the trace holds \(eventLines)")
+        }
+        end = e
     }
 
     /// Blank lines (e.g. a trailing empty line from an editor) carry nothing and are skipped.

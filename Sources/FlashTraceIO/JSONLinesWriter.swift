@@ -10,8 +10,11 @@ public struct JSONLinesWriter {
     private let schema = JSONLinesSchema.shared
 
     /// Writes to an open descriptor (e.g. 1 for stdout); `closeWhenDone` hands its ownership over.
-    public init(fd: Int32, path: String? = nil, closeWhenDone: Bool = false, bufferSize: Int = 64 << 10) {
+    /// With `sync` every write of the buffer is followed by fsync (a durable batch).
+    public init(fd: Int32, path: String? = nil, closeWhenDone: Bool = false, bufferSize: Int = 64 << 10,
+                sync: Bool = false) {
         sink = ByteSink(fd: fd, owned: closeWhenDone, path: path, capacity: bufferSize)
+        sink.syncEachWrite = sync
         state = WriterState()
     }
 
@@ -52,7 +55,9 @@ public struct JSONLinesWriter {
                     "\"\(event.kind.spec.args[k].name)\" out of range for \(type.displayName) in \(event.kind.name): \(event[argument: k])")
             }
         }
+        if state.ended { throw TraceFormatError(line: 0, message: "event written after the end line") }
         state.lastSeq = record.seq
+        state.events += 1
 
         // Fixed-size parts go through one reservation each; strings are appended with their own checks.
         try sink.reserve(64)
@@ -89,7 +94,30 @@ public struct JSONLinesWriter {
         putByte(0x0A)
     }
 
+    /// Writes the end line (JSONLinesEnd.swift) counting the events written; nothing may follow.
+    /// `interrupted` names the signal that cut the recording short, if one did.
+    public func writeEnd(interrupted: String? = nil) throws {
+        guard state.headerWritten, !state.ended else {
+            throw TraceFormatError(line: 0, message: "the end line goes once, after the header")
+        }
+        var bytes: [UInt8] = []
+        TraceEnd(events: state.events, interrupted: interrupted).json.serialize(into: &bytes)
+        bytes.append(0x0A)
+        try sink.append(bytes)
+        state.ended = true
+    }
+
+    /// Events written so far.
+    public var eventCount: UInt64 { state.events }
+
     public func flush() throws { try sink.flush() }
+
+    /// Flushes when the buffer is nearly full. Called between units of work (record calls it
+    /// between operations), it keeps the buffer from filling up inside one, so each written
+    /// batch ends on a unit boundary and a killed recorder leaves whole operations behind.
+    public func flushAtBoundary() throws {
+        if sink.buffered >= sink.capacity - min(16 << 10, sink.capacity / 4) { try sink.flush() }
+    }
 
     /// Flushes and closes (if owned). Must be called: only its result tells the output is complete.
     public func close() throws { try sink.close() }
@@ -137,6 +165,8 @@ public struct JSONLinesWriter {
 private final class WriterState {
     var headerWritten = false
     var lastSeq: UInt64?
+    var events: UInt64 = 0
+    var ended = false
     var lastDevice = ""
     var lastDeviceBytes: [UInt8] = []
     /// Escaped `write` texts by EventText id (ids are small and dense; the rare overflow id is

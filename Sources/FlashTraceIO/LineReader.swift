@@ -28,6 +28,9 @@ final class LineReader {
     private var scanFrom = 0
     private var atEOF = false
     private var closed = false
+    /// Inside an overlong line that was already reported: its bytes are dropped up to its newline,
+    /// so a caller that carries on after the error (replay --keep-going) resumes at the next line.
+    private var skipping = false
     /// Number of the line most recently returned (1-based).
     private(set) var lineNumber = 0
 
@@ -65,15 +68,28 @@ final class LineReader {
         while true {
             if scanFrom < end, let hit = memchr(buffer + scanFrom, 0x0A, end - scanFrom) {
                 let newline = hit.assumingMemoryBound(to: UInt8.self) - buffer
-                if newline - start > maxLineLength { throw overlong() }
                 let line = UnsafeBufferPointer(start: buffer + start, count: newline - start)
                 start = newline + 1
                 scanFrom = start
+                if skipping {
+                    skipping = false
+                    continue
+                }
                 lineNumber += 1
+                if line.count > maxLineLength { throw overlong() }
                 return (line, true)
             }
             scanFrom = end
-            if end - start > maxLineLength { throw overlong() }
+            if skipping || end - start > maxLineLength {
+                // Memory stays bounded: what is buffered of an overlong line is dropped, and the
+                // line is reported once (before the reader moves past it).
+                start = end
+                if !skipping {
+                    skipping = true
+                    lineNumber += 1
+                    throw overlong()
+                }
+            }
             if atEOF {
                 if start == end { return nil }
                 let line = UnsafeBufferPointer(start: buffer + start, count: end - start)
@@ -107,6 +123,6 @@ final class LineReader {
     }
 
     private func overlong() -> TraceFormatError {
-        TraceFormatError(line: lineNumber + 1, message: "line longer than \(maxLineLength) bytes")
+        TraceFormatError(line: lineNumber, message: "line longer than \(maxLineLength) bytes (expected one trace record per line)")
     }
 }

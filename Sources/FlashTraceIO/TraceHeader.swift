@@ -11,6 +11,9 @@ public struct TraceHeader: Sendable {
     public var devices: [JSONValue]
     /// Any further header keys, in order (kept so a trace can be rewritten without losing them).
     public var extra: [(String, JSONValue)]
+    /// `"end-line":true`: the trace ends with an end line (JSONLinesEnd.swift), and lacking one
+    /// means it was cut short. A property of the file, not of the devices, so `==` ignores it.
+    public var promisesEndLine = false
 
     public init(devices: [JSONValue], extra: [(String, JSONValue)] = []) {
         version = TraceHeader.currentVersion
@@ -35,16 +38,26 @@ public struct TraceHeader: Sendable {
         }
         self.version = version
         self.devices = devices
-        extra = members.filter { !["format", "version", "devices"].contains($0.0) }
+        if let promise = json[TraceEnd.headerKey] {
+            guard let on = promise.boolValue else { throw fail("expected true or false for \"\(TraceEnd.headerKey)\" in header") }
+            promisesEndLine = on
+        }
+        extra = members.filter { !["format", "version", "devices", TraceEnd.headerKey].contains($0.0) }
     }
 
     /// The header as written: format, version, devices, then the extra keys.
     public var json: JSONValue {
         .object([("format", .string(TraceHeader.formatName)), ("version", .uint(version)),
-                 ("devices", .array(devices))] + extra)
+                 ("devices", .array(devices))] + extra + (promisesEndLine ? [(TraceEnd.headerKey, .bool(true))] : []))
     }
 }
 
 extension TraceHeader: Equatable {
-    public static func == (a: TraceHeader, b: TraceHeader) -> Bool { a.json == b.json }
+    /// Same version, devices and extra keys (not `promisesEndLine`: how the file ends).
+    public static func == (a: TraceHeader, b: TraceHeader) -> Bool {
+        var a = a, b = b
+        a.promisesEndLine = false
+        b.promisesEndLine = false
+        return a.json == b.json
+    }
 }

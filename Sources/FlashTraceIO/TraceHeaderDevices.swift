@@ -46,6 +46,7 @@ extension TraceHeader {
     /// Device configurations of the header; errors name the device and key.
     public func configs() throws -> [DeviceConfig] {
         var seen = Set<String>()
+        var total: UInt64 = 0
         return try devices.enumerated().map { i, d in
             guard let object = d.objectValue else { throw SpecError("header: devices[\(i)] is not an object") }
             guard let typeName = d["type"]?.stringValue, let type = DeviceType(typeName: typeName) else {
@@ -54,7 +55,8 @@ extension TraceHeader {
             var c = DeviceConfig(type: type, name: "")
             for (key, value) in object {
                 switch key {
-                case "type", "size": continue
+                case "type": continue
+                case "size": continue  // derived from the geometry; checked below
                 case "image":
                     c.image = value["path"]?.stringValue
                     c.imageSHA256 = value["sha256"]?.stringValue
@@ -74,7 +76,22 @@ extension TraceHeader {
             if c.name.isEmpty { throw SpecError("header: devices[\(i)]: missing \"name\"") }
             if !seen.insert(c.name).inserted { throw SpecError("header: duplicate device name \"\(c.name)\"") }
             do { try c.validate() } catch let e as ConfigError { throw SpecError("header: \(e.message)") }
+            // A stated region size that the geometry contradicts means the header is not what
+            // the recorder wrote: replaying it would report on a different device.
+            if let size = d["size"] {
+                guard let n = size.uint64Value else { throw SpecError("header: devices[\(i)]: \"size\" must be a number") }
+                if n != c.regionSize {
+                    throw SpecError("header: devices[\(i)]: \"size\" \(n) does not match the geometry (\(c.regionSize) bytes)")
+                }
+            }
+            total += c.backing
+            if total > TraceHeader.maxTotalBacking {
+                throw SpecError("header: the devices hold more than \(TraceHeader.maxTotalBacking >> 20) MiB of contents in all, flashtrace's limit")
+            }
             return c
         }
     }
+
+    /// Most bytes of contents all devices of one trace may hold in memory (one device: DeviceConfig.maxBacking).
+    public static let maxTotalBacking: UInt64 = 2 << 30
 }

@@ -7,10 +7,7 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert a trace between forms (QEMU log <-> JSON lines), or to Chrome trace events.",
         discussion: """
-            --to chrome-json replays the trace (devices and images as for replay) and writes Chrome's
-            trace-event JSON, which the Perfetto UI and chrome://tracing open: a track per device with
-            command sequences, erases, buffered writes and programs as slices, findings as instant
-            events and status polls as a counter; microseconds on the trace's clock.
+            --to chrome-json replays the trace (devices and images as for replay) and writes Chrome's trace-event JSON, which the Perfetto UI and chrome://tracing open: a track per device with command sequences, erases, buffered writes and programs as slices, findings as instant events and status polls as a counter; microseconds on the trace's clock.
 
             Examples:
               flashtrace convert boot.log -o boot.jsonl --board virt

@@ -7,13 +7,9 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two boots: per-block writes and erases, findings, where the command streams part, the smallest safe image.",
         discussion: """
-            A and B are traces in any form replay reads (JSON lines, QEMU logs, LTTng folders), each
-            replayed as replay would. The text output is empty when the boots do not differ.
-            Device options apply to both; --image-a/--image-b give one side its own initial image
-            (a second boot starts from the variable store the first one left).
+            A and B are traces in any form replay reads (JSON lines, QEMU logs, LTTng folders), each replayed as replay would. The text output is empty when the boots do not differ. Device options apply to both; --image-a/--image-b give one side its own initial image (a second boot starts from the variable store the first one left).
 
-            Exit status: 0 B has no new finding at or above --fail-on (error by default), 1 it has,
-            64 usage error, 65 malformed trace, 66 unreadable input.
+            Exit status: 0 B has no new finding at or above --fail-on (error by default), 1 it has, 64 usage error, 65 malformed trace, 66 unreadable input.
 
             Examples:
               flashtrace diff first.jsonl second.jsonl

@@ -4,15 +4,20 @@ import FlashTraceIO
 
 // Output files appear whole or not at all: data goes to a temporary file beside the target,
 // renamed over it only on success. `-` is standard output. An existing file is never replaced
-// without --force.
+// without --force. `record` writes its trace in place instead (`inPlace`): a recorder killed
+// mid-run must leave its complete lines under the trace's name, and the trace's end line, not
+// the name, tells a whole trace from a cut-short one.
 
 final class OutputFile {
     let path: String
     let fd: Int32
     private let temporary: String?
+    /// A regular file created under its final name (`inPlace`): closed on commit, removed on discard.
+    private var createdInPlace = false
     private var done = false
 
-    init(path: String, force: Bool) throws(ExitCode) {
+    /// `sync` (with `inPlace`) also makes the new file's directory entry durable at once.
+    init(path: String, force: Bool, inPlace: Bool = false, sync: Bool = false) throws(ExitCode) {
         self.path = path
         if path == "-" {
             fd = 1
@@ -34,6 +39,20 @@ final class OutputFile {
         }
         let dir = (path as NSString).deletingLastPathComponent
         let base = (path as NSString).lastPathComponent
+        if inPlace {
+            // Unlink rather than truncate: a reader still holding the old trace keeps it whole.
+            if force { unlink(path) }
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd < 0 { throw fail("cannot create \(path): \(String(cString: strerror(errno)))", .cantCreate) }
+            self.fd = fd
+            temporary = nil
+            createdInPlace = true
+            if sync {
+                let dirFD = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                if dirFD >= 0 { fsync(dirFD); close(dirFD) }
+            }
+            return
+        }
         let tmp = (dir.isEmpty ? "" : dir + "/") + ".\(base).tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if fd < 0 {
@@ -45,6 +64,16 @@ final class OutputFile {
 
     /// Makes the output visible under its name (after the writer flushed everything).
     func commit() throws(ExitCode) {
+        if createdInPlace && !done {
+            done = true
+            // fsync's EINVAL only means "nothing to sync"; a failed close loses data (NFS, quota).
+            if (fsync(fd) != 0 && errno != EINVAL) || close(fd) != 0 {
+                let message = String(cString: strerror(errno))
+                unlink(path)
+                throw fail("cannot write \(path): \(message)", .ioError)
+            }
+            return
+        }
         guard let temporary, !done else { return }
         done = true
         if fsync(fd) != 0 || close(fd) != 0 {
@@ -75,6 +104,12 @@ final class OutputFile {
 
     /// Removes the partial output (on any failure).
     func discard() {
+        if createdInPlace && !done {
+            done = true
+            close(fd)
+            unlink(path)
+            return
+        }
         guard let temporary, !done else { return }
         done = true
         close(fd)

@@ -9,10 +9,7 @@ struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drive the flash model and write a JSON-lines trace.",
         discussion: """
-            Input is an op script (--ops, QEMU qtest words: writeb|w|l|q ADDR VALUE, readb|w|l|q ADDR,
-            clock_step [NS], system_reset) or a built-in scenario (--scenario); with neither, the
-            default scenario (\(Scenario.defaultName)) runs. Devices come from --board/--device, or
-            from the script's own "# device:" lines.
+            Input is an op script (--ops, QEMU qtest words: writeb|w|l|q ADDR VALUE, readb|w|l|q ADDR, clock_step [NS], system_reset) or a built-in scenario (--scenario); with neither, the default scenario (\(Scenario.defaultName)) runs. Devices come from --board/--device, or from the script's own "# device:" lines.
 
             Examples:
               flashtrace record                                   # default scenario -> flashtrace.jsonl
@@ -26,10 +23,7 @@ struct Record: ParsableCommand {
                   -drive if=pflash,format=raw,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd \\
                   -drive if=pflash,format=raw,file=vars.fd -display none -serial stdio
 
-            With a QEMU command after --, QEMU runs with -trace 'pflash_*' added (your own -trace/-D
-            options keep working), and when it exits (or on Ctrl-C or --timeout) its pflash events are
-            written as a JSON-lines trace whose header holds each flash device's geometry, image path,
-            SHA-256 and read-only flag. QEMU's exit status is passed through.
+            With a QEMU command after --, QEMU runs with -trace 'pflash_*' added (your own -trace/-D options keep working), and when it exits (or on Ctrl-C or --timeout) its pflash events are written as a JSON-lines trace whose header holds each flash device's geometry, image path, SHA-256 and read-only flag. QEMU's exit status is passed through.
             """
     )
 
@@ -58,6 +52,9 @@ struct Record: ParsableCommand {
 
     @Flag(name: .long, help: "Overwrite an existing output file.")
     var force = false
+
+    @Flag(name: .long, help: "fsync the trace after every written batch (64 KiB), so a crash of the machine loses at most the batch being written.")
+    var sync = false
 
     @Option(name: .customLong("save-image"), help: ArgumentHelp("Write a device's final contents (its backing extent) to a file.", valueName: "name=path"))
     var saveImage: [String] = []
@@ -112,20 +109,28 @@ struct Record: ParsableCommand {
         }
         let runner = OpScriptRunner(bus: FlashBus(devices: models))
 
-        let header = TraceHeader.make(configs)
-        let out = sink.writesJSON ? try OutputFile(path: output, force: force) : nil
-        let writer = out.map { JSONLinesWriter(fd: $0.fd, path: output == "-" ? nil : output) }
+        // The trace is written in place and ends with an end line (JSONLinesEnd.swift): killed
+        // (SIGKILL) it keeps every complete line and replays as truncated; SIGINT/SIGTERM stop
+        // between operations and end it cleanly, marked as interrupted.
+        StopSignals.install()
+        var header = TraceHeader.make(configs)
+        header.promisesEndLine = true
+        let out = sink.writesJSON ? try OutputFile(path: output, force: force, inPlace: true, sync: sync) : nil
+        let writer = out.map { JSONLinesWriter(fd: $0.fd, path: output == "-" ? nil : output, sync: sync) }
         let lttng: LTTngRecording?
         do { lttng = try startLTTng(header) } catch { out?.discard(); throw error }
         let emit: (TraceRecord) throws -> Void = { record in
             try writer?.write(record)
             lttng?.sink.emit(record)
         }
+        let stoppedBy: Int32?
         do {
             try writer?.writeHeader(header)
+            try writer?.flush()  // the header is on disk before the first event
             lttng?.sink.start()
             try runner.start(sink: emit)
-            for _ in 0..<`repeat` { try runner.run(script, sink: emit) }
+            stoppedBy = try runUntilStopped(runner, script, writer, emit)
+            try writer?.writeEnd(interrupted: stoppedBy.map(StopSignals.name))
             try writer?.flush()
         } catch let e as RunError {
             out?.discard()
@@ -134,10 +139,14 @@ struct Record: ParsableCommand {
         } catch {
             out?.discard()
             lttng?.abandon()
-            throw fail("cannot write \(output): \(error)", .ioError)
+            throw fail("cannot write \(output == "-" ? "standard output" : output): \(error)", .ioError)
         }
         try out?.commit()
         try lttng?.finish()
+        if let sig = stoppedBy {
+            warnInfo("flashtrace: \(StopSignals.name(sig)): stopped after \(runner.seq) events; the trace ends with an end line marked interrupted")
+            throw ExitCode(128 + sig)
+        }
         for (name, path) in saves {
             let device = models.first { $0.config.name == name }!
             try writeOutput(device.storage.bytes, to: path, force: force)
@@ -147,6 +156,26 @@ struct Record: ParsableCommand {
             let where_ = sink == .json ? file : sink == .lttng ? "LTTng" : "\(file) and LTTng"
             warnInfo("recorded \(runner.seq) events from \(script.ops.count * `repeat`) ops on \(configs.map(\.name).joined(separator: ", ")) to \(where_)")
         }
+    }
+
+    /// Runs the script `repeat` times and returns the signal that stopped it early, if one did.
+    /// Stops and flushes happen only between operations: an interrupted or killed recording never
+    /// ends inside one (replay would take its missing events for a divergence).
+    private func runUntilStopped(_ runner: OpScriptRunner, _ script: OpScript, _ writer: JSONLinesWriter?,
+                                 _ emit: (TraceRecord) throws -> Void) throws -> Int32? {
+        let single = script.ops.map { op -> OpScript in
+            var one = script
+            one.ops = [op]
+            return one
+        }
+        for _ in 0..<`repeat` {
+            for (i, op) in single.enumerated() {
+                if i % 256 == 0, let sig = StopSignals.requested { return sig }
+                try runner.run(op, sink: emit)
+                try writer?.flushAtBoundary()
+            }
+        }
+        return nil
     }
 
     private func loadScript() throws(ExitCode) -> OpScript {

@@ -11,15 +11,9 @@ struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a trace through the flash state machine and report what the firmware did wrong.",
         discussion: """
-            TRACE is a flashtrace JSON-lines file or a QEMU log written with -trace 'pflash_*' -D FILE
-            (with or without -msg timestamp=on), detected from its content. A JSON-lines trace carries
-            its devices; for a QEMU log the board is inferred from the device names (virt.flash0/1 ->
-            virt, system.flash0/1 -> q35 with sizes from --image files) or given with --board/--device.
-            A directory is an LTTng (CTF) trace folder from `record --sink lttng|both` (any level above
-            the stream files); its flashtrace:device_config events carry the devices.
+            TRACE is a flashtrace JSON-lines file or a QEMU log written with -trace 'pflash_*' -D FILE (with or without -msg timestamp=on), detected from its content. A JSON-lines trace carries its devices; for a QEMU log the board is inferred from the device names (virt.flash0/1 -> virt, system.flash0/1 -> q35 with sizes from --image files) or given with --board/--device. A directory is an LTTng (CTF) trace folder from `record --sink lttng|both` (any level above the stream files); its flashtrace:device_config events carry the devices.
 
-            Exit status: 0 no finding at or above --fail-on, 1 there is one, 64 usage error,
-            65 malformed trace, 66 unreadable input, 69 libbabeltrace2 missing (CTF folders).
+            Exit status: 0 no finding at or above --fail-on, 1 there is one, 64 usage error, 65 malformed trace, 66 unreadable input, 69 libbabeltrace2 missing (CTF folders).
 
             Examples:
               flashtrace replay flashtrace.jsonl
@@ -57,6 +51,9 @@ struct Replay: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No notes on standard error.")
     var quiet = false
 
+    @Flag(name: .customLong("keep-going"), help: "Skip malformed event lines (each reported on standard error with its line) and report on the rest; the exit status is still 65 when a line was skipped.")
+    var keepGoing = false
+
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json, html, sarif }
     enum FailOn: String, ExpressibleByArgument, CaseIterable { case error, warning, never }
 
@@ -70,7 +67,8 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         if traces.count > 1 { return try runMany() }
-        let (report, activity, lastLine) = try replayOne(collectActivity: format == .html)
+        var skipped = 0
+        let (report, activity, lastLine) = try replayOne(collectActivity: format == .html, skipped: &skipped)
         let text: String
         switch format {
         case .text: text = report.text()
@@ -83,6 +81,9 @@ struct Replay: ParsableCommand {
         } else {
             print(text, terminator: "")
         }
+        if skipped > 0 {
+            throw fail("\(trace): \(skipped) malformed line\(skipped == 1 ? "" : "s") skipped (--keep-going); the report covers the rest", .dataError)
+        }
         switch failOn {
         case .error where report.errors > 0: throw ExitCode.findings
         case .warning where report.errors + report.warnings > 0: throw ExitCode.findings
@@ -93,6 +94,12 @@ struct Replay: ParsableCommand {
     /// Replays `trace` (the first of `traces`): the report, the HTML page's activity when asked,
     /// and the last input line.
     func replayOne(collectActivity: Bool, progress: Bool = true) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
+        var skipped = 0
+        return try replayOne(collectActivity: collectActivity, progress: progress, skipped: &skipped)
+    }
+
+    /// As above; `skipped` counts the lines --keep-going skipped.
+    func replayOne(collectActivity: Bool, progress: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
         var input: any RecordSource
         if let ctf = try openCTF() {
             input = ctf
@@ -104,6 +111,7 @@ struct Replay: ParsableCommand {
             }
         }
         defer { input.close() }
+        if let text = input as? TraceInput, text.form == .qemuLog { try Self.requirePflashEvents(trace) }
         let base = try baseDevices(input)
         let (configs, images) = try devices.resolve(base: base)
         if configs.isEmpty {
@@ -121,7 +129,9 @@ struct Replay: ParsableCommand {
         do {
             // The common case, a file read by TraceInput, runs on the concrete type: no
             // existential dispatch per event.
-            if var concrete = input as? TraceInput {
+            if keepGoing {
+                skipped = try Self.feedKeepingGoing(&input, engine, trace: trace)
+            } else if var concrete = input as? TraceInput {
                 try Self.feed(&concrete, engine)
                 input = concrete
             } else {

@@ -46,7 +46,7 @@ extension Drivers {
             fatalError("writing back what the reader accepted failed: \(error)")
         }
         do {
-            var back = try JSONLinesReader(bytes: scratch.contents())
+            var back = try JSONLinesReader(bytes: scratch.contents(), maxLineLength: 1 << 17, chunkSize: 1 << 12)
             expect(back.header == header, "header changed in the round trip")
             for r in written {
                 let b = try back.next()
