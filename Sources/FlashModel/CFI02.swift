@@ -301,7 +301,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
     }
 
     /// `ns` from now, saturating: replay sets the clock from trace timestamps, which a hostile
-    /// trace can put anywhere up to 2^64 − 1 (found by fuzz-model).
+    /// trace can put anywhere up to 2^64 − 1 (fuzz-model drives the clock there).
     private func later(_ ns: UInt64) -> UInt64 {
         let (t, overflow) = now.addingReportingOverflow(ns)
         return overflow ? .max : t

@@ -24,8 +24,9 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertThrowsError(try DeviceSpec.parse("cfi02,name=m,num-blocks0=1,sector-length0=0,sector-length=64K,width=2").validate())
     }
 
-    /// fuzz-model: CFI02 timer deadlines (`now + 50 µs`) and `FlashBus.step` overflowed when the
-    /// clock came near 2^64, which a trace's timestamps can set (replay follows them).
+    /// CFI02 timer deadlines (`now + 50 µs`) and `FlashBus.step` overflowed when the clock came
+    /// near 2^64, which a trace's timestamps can set (replay follows them). Seen while writing
+    /// fuzz-model, whose clock steps and jumps reach it; fixed before its first run.
     func testClockAtTheEndOfTimeNeverTraps() throws {
         let c = try DeviceSpec.parse("cfi02,name=m,num-blocks=16,sector-length=64K,width=2,unlock-addr0=0x555,unlock-addr1=0x2aa")
         let bus = FlashBus(devices: [try makeDevice(c)])

@@ -31,6 +31,13 @@ struct Run {
 /// by posix_spawn inherits the test process's own high-water mark.)
 let boundedMemory = 256
 
+/// Whether the binary under test runs under a sanitizer (scripts/sanitize.sh): their shadow
+/// memory needs far more than boundedMemory of address space, so no limit is set then.
+let binaryIsSanitized: Bool = {
+    guard let data = FileManager.default.contents(atPath: flashtraceBinary.path) else { return false }
+    return ["__asan_init", "__tsan_init"].contains { data.range(of: Data($0.utf8)) != nil }
+}()
+
 /// Runs flashtrace in `cwd`; output goes to files so nothing blocks on a full pipe.
 /// `whileRunning` gets the pid and returns when the test is done with the live process.
 func flashtrace(_ args: [String], cwd: URL, timeout: TimeInterval = 300, memoryLimitMiB: Int? = nil,
@@ -58,7 +65,7 @@ func flashtrace(_ args: [String], cwd: URL, timeout: TimeInterval = 300, memoryL
 func spawn(_ args: [String], cwd: URL, memoryLimitMiB: Int? = nil, actions: inout posix_spawn_file_actions_t) throws -> pid_t {
     // The shell changes directory, sets the limit and execs (same pid, so signals reach
     // flashtrace); posix_spawn_file_actions_addchdir_np is not in the Glibc module map.
-    let limit = memoryLimitMiB.map { "ulimit -d \($0 * 1024) && " } ?? ""
+    let limit = binaryIsSanitized ? "" : memoryLimitMiB.map { "ulimit -d \($0 * 1024) && " } ?? ""
     let script = "cd \"$1\" && shift && \(limit)exec \"$@\""
     let argv = (["/bin/sh", "-c", script, "sh", cwd.path, flashtraceBinary.path] + args).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }

@@ -59,7 +59,8 @@ final class LTTngRecordReplayTests: XCTestCase {
         var j = try JSONLinesReader(path: json)
         var c = try CTFTraceReader(path: ctf)
         defer { try? j.close(); c.close() }
-        XCTAssertEqual(c.header, j.header)
+        // The devices, that is; the JSON-lines header may also announce its end line.
+        XCTAssertEqual(c.header?.devices, j.header.devices)
         var n = 0
         while let expected = try j.next() {
             guard case .record(let got)? = try c.nextItem() else { return XCTFail("\(ctf): ends or gaps at record \(n)") }
