@@ -300,7 +300,13 @@ final class DeviceReplay {
     }
 
     /// End of the trace: leftover expectations, unfinished reads, and the end-state rules.
-    func finish(lastSeq: UInt64?, lastLine: Int?) {
+    /// `truncated`: the trace was cut off (a killed recorder); the events of its last input may
+    /// be missing through no fault of the firmware, so they are not counted as divergences.
+    func finish(lastSeq: UInt64?, lastLine: Int?, truncated: Bool = false) {
+        if truncated {
+            dropExpected()
+            pendingReadEvents.removeAll()
+        }
         if expectedIndex < expected.count {
             let f = Finding(rule: .replayDivergence, device: name, seq: lastSeq, line: lastLine, offset: nil,
                             message: "trace ends where the model still emits \(describe(expected[expectedIndex]))")

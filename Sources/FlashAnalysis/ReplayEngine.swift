@@ -106,7 +106,7 @@ public final class ReplayEngine {
 
     /// Ends the replay. `truncatedLine` is the line of a torn last record, if any.
     public func finish(trace: String, truncatedLine: Int? = nil) -> ReplayReport {
-        for r in replays { r.finish(lastSeq: lastSeq, lastLine: lastLine) }
+        for r in replays { r.finish(lastSeq: lastSeq, lastLine: lastLine, truncated: truncatedLine != nil) }
         if let truncatedLine {
             findings.append(Finding(rule: .traceTruncated, device: "", seq: nil, line: truncatedLine, offset: nil,
                                     message: "line \(truncatedLine) is cut off (the recorder was probably killed mid-write); replayed up to line \(truncatedLine - 1)"))

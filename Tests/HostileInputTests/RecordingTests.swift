@@ -49,8 +49,10 @@ final class RecordingTests: XCTestCase {
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report.json"))) as? [String: Any]
         let summary = report?["summary"] as? [String: Any]
         XCTAssertEqual(summary?["events"] as? Int, records)
-        XCTAssertEqual(summary?["divergences"] as? Int, 0)
         XCTAssertNotNil(summary?["truncated-line"] as? Int, "reported as truncated")
+        // SIGKILL can cut a write(2) short at a page boundary, leaving the last operation's
+        // trailing events missing; replay does not count those against a truncated trace.
+        XCTAssertEqual(summary?["divergences"] as? Int, 0)
     }
 
     func testSIGINTAndSIGTERMEndTheTraceCleanly() throws {
