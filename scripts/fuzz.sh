@@ -79,12 +79,14 @@ case "${1:-}" in
     all)
         seconds="${2:?usage: fuzz.sh all SECONDS}"
         build
-        jobs="${JOBS:-1}" failed=0 pids=()
+        jobs="${JOBS:-1}" failed=0 running=0
         for t in "${selected[@]}"; do
-            run "$t" "$seconds" & pids+=($!)
-            if (( ${#pids[@]} >= jobs )); then wait "${pids[0]}" || failed=1; pids=("${pids[@]:1}"); fi
+            run "$t" "$seconds" &
+            running=$((running + 1))
+            # Start the next target as soon as any one finishes.
+            if (( running >= jobs )); then wait -n || failed=1; running=$((running - 1)); fi
         done
-        for p in "${pids[@]}"; do wait "$p" || failed=1; done
+        while (( running > 0 )); do wait -n || failed=1; running=$((running - 1)); done
         exit $failed ;;
     "" | -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 64 ;;
     *)
