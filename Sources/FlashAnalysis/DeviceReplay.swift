@@ -8,10 +8,24 @@ import FlashModel
 // events before it are collected until it arrives), timer expiries and device resets. After an
 // input, the model's events are "expected": the following trace events must equal them in order.
 
-/// A trace event with the input line it came from.
+/// A trace event with its place in the trace. The device name is left out: the DeviceReplay
+/// knows it, and carrying the String would cost reference counting on every event.
 struct Located {
-    var record: TraceRecord
+    var event: FlashEvent
+    var seq: UInt64
+    var ts: UInt64?
     var line: Int
+
+    init(record: TraceRecord, line: Int) {
+        event = record.event
+        seq = record.seq
+        ts = record.ts
+        self.line = line
+    }
+
+    func record(device: String) -> TraceRecord {
+        TraceRecord(seq: seq, ts: ts, device: device, event: event)
+    }
 }
 
 final class DeviceReplay {
@@ -69,7 +83,7 @@ final class DeviceReplay {
 
     func consume(_ item: Located) {
         if resyncing && !resumes(at: item) { return }
-        let e = item.record.event
+        let e = item.event
         if expectedIndex < expected.count {
             if sameEvent(expected[expectedIndex], e) {
                 expectedIndex += 1
@@ -119,7 +133,7 @@ final class DeviceReplay {
     /// until the recorded device is visibly idle: an io_write at write cycle 0 (the model is put
     /// in that state and replay goes on with it) or a device reset. Timers still due fire.
     private func resumes(at item: Located) -> Bool {
-        let e = item.record.event
+        let e = item.event
         switch e.kind {
         case .ioWrite where e.a3 == 0:
             device.reset()
@@ -127,7 +141,7 @@ final class DeviceReplay {
         case .reset:
             break
         case .timerExpired where device.timerDeadline != nil:
-            if let ts = item.record.ts { device.now = ts }
+            if let ts = item.ts { device.now = ts }
             device.fireTimer()
             device.events.removeAll(keepingCapacity: true)
             return false
@@ -159,11 +173,11 @@ final class DeviceReplay {
     /// Starts matching `expected` for an input whose first recorded event is `item`.
     private func matchFirst(_ item: Located) {
         expectedIndex = 0
-        if let first = expected.first, sameEvent(first, item.record.event) {
+        if let first = expected.first, sameEvent(first, item.event) {
             expectedIndex = 1
         } else {
             let got = expected.first.map(describe) ?? "nothing"
-            divergence(item, "recorded \(describe(item.record.event)), model emitted \(got)")
+            divergence(item, "recorded \(describe(item.event)), model emitted \(got)")
             dropExpected()
             skipping = true
         }
@@ -203,11 +217,11 @@ final class DeviceReplay {
     private func oldContents(_ offset: UInt64, _ size: Int) -> UInt32? {
         let o = device.chipOffset(offset)
         guard device.isBacked(o, size), known.isKnown(o, size) else { return nil }
-        return device.storage.load(Int(o), size)
+        return device.contents(o, size)
     }
 
     private func read(_ item: Located) {
-        let e = item.record.event
+        let e = item.event
         let offset = e.a0, size = Int(e.a1)
         guard size == 1 || size == 2 || size == 4 else {
             divergence(item, "access size \(size) is not 1, 2 or 4")
@@ -252,11 +266,11 @@ final class DeviceReplay {
         for i in 0..<count {
             let r = i < pendingReadEvents.count ? pendingReadEvents[i] : last
             guard i < expected.count else {
-                divergence(r, "recorded \(describe(r.record.event)), which the model did not emit")
+                divergence(r, "recorded \(describe(r.event)), which the model did not emit")
                 return
             }
-            if !sameEvent(expected[i], r.record.event) {
-                divergence(r, "recorded \(describe(r.record.event)), model emitted \(describe(expected[i]))")
+            if !sameEvent(expected[i], r.event) {
+                divergence(r, "recorded \(describe(r.event)), model emitted \(describe(expected[i]))")
                 return
             }
         }
@@ -266,13 +280,13 @@ final class DeviceReplay {
     }
 
     private func outerRead(_ item: Located) {
-        let e = item.record.event
+        let e = item.event
         _ = device.read(offset: e.a0, size: Int(e.a1))
         takeEvents()
         stats.countRead(offset: e.a0, size: Int(e.a1), events: expected)
         notify(item, expected)
         dropExpected()
-        for f in rules.outerRead(item.record.event) { report(f.at(item, device: name)) }
+        for f in rules.outerRead(item.event) { report(f.at(item, device: name)) }
         pendingReadEvents.removeAll(keepingCapacity: true)
     }
 
@@ -282,7 +296,7 @@ final class DeviceReplay {
             skipping = true
             return
         }
-        if let ts = item.record.ts { device.now = ts }
+        if let ts = item.ts { device.now = ts }
         device.fireTimer()
         takeEvents()
         stats.countOther(expected)
@@ -313,7 +327,7 @@ final class DeviceReplay {
             diverged(f)
         }
         if let first = pendingReadEvents.first {
-            divergence(first, "recorded \(describe(first.record.event)) without the io_read that ends a read")
+            divergence(first, "recorded \(describe(first.event)) without the io_read that ends a read")
         }
         for f in rules.incomplete(at: "end of the trace") + rules.endState() {
             report(Finding(rule: f.rule, device: name, seq: nil, line: nil, offset: f.offset, message: f.message))
@@ -325,7 +339,7 @@ final class DeviceReplay {
     /// Hands an input and the model's events to the observer, before the rules report on it.
     @inline(__always) private func notify(_ item: Located, _ events: [FlashEvent]) {
         guard let observer else { return }
-        observer.replayed(ReplayStep(device: index, record: item.record, line: item.line, events: events,
+        observer.replayed(ReplayStep(device: index, record: item.record(device: name), line: item.line, events: events,
                                      idle: device.isAtRest))
     }
 
@@ -354,7 +368,7 @@ final class DeviceReplay {
     }
 
     private func divergence(_ item: Located, _ message: String) {
-        diverged(Finding(rule: .replayDivergence, device: name, seq: item.record.seq, line: item.line,
+        diverged(Finding(rule: .replayDivergence, device: name, seq: item.seq, line: item.line,
                          offset: nil, message: message))
     }
 }
@@ -366,13 +380,14 @@ struct PendingFinding {
     var message: String
 
     func at(_ item: Located, device: String) -> Finding {
-        Finding(rule: rule, device: device, seq: item.record.seq, line: item.line, offset: offset, message: message)
+        Finding(rule: rule, device: device, seq: item.seq, line: item.line, offset: offset, message: message)
     }
 }
 
 /// Event equality for replay. `sector_erase_start`'s widths are the printf field width QEMU
 /// derives from the `width` property; a QEMU log cannot carry them when the address is wider
 /// than the field, so only the sector bounds are compared.
+@inline(__always)
 func sameEvent(_ model: FlashEvent, _ recorded: FlashEvent) -> Bool {
     if model.kind == .sectorEraseStart && recorded.kind == .sectorEraseStart {
         return model.a1 == recorded.a1 && model.a3 == recorded.a3

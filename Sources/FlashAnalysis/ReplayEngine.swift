@@ -1,5 +1,6 @@
 import FlashEvents
 import FlashModel
+import FlashTraceIO
 
 // The replay engine: one DeviceReplay per device, fed record by record. Memory stays constant
 // in the trace's length: nothing per event is kept except the findings (divergence details are
@@ -61,22 +62,28 @@ public final class ReplayEngine {
     /// hand out the same String for the same name, so this usually spares the hashing.
     private var lastName = ""
     private var lastIndex = -1
+    /// `replays[lastIndex]`, held without reference counting (the array keeps it alive):
+    /// retaining the device's replay for every event cost more than the call.
+    private var lastReplay: Unmanaged<DeviceReplay>?
 
     public func consume(_ record: TraceRecord, line: Int) throws {
-        let i: Int
-        if lastIndex >= 0 && record.device == lastName {
-            i = lastIndex
-        } else if let found = byName[record.device] {
-            i = found
+        if lastIndex < 0 || record.device != lastName {
+            guard let found = byName[record.device] else {
+                throw ReplayError(line: line, message: "event names device \"\(record.device)\", which the header (or --device/--board) does not declare; known: \(byName.keys.sorted().joined(separator: ", "))")
+            }
             lastName = record.device
             lastIndex = found
-        } else {
-            throw ReplayError(line: line, message: "event names device \"\(record.device)\", which the header (or --device/--board) does not declare; known: \(byName.keys.sorted().joined(separator: ", "))")
+            lastReplay = Unmanaged.passUnretained(replays[found])
         }
         events += 1
         lastSeq = record.seq
         lastLine = line
-        replays[i].consume(Located(record: record, line: line))
+        lastReplay!._withUnsafeGuaranteedRef { $0.consume(Located(record: record, line: line)) }
+    }
+
+    /// Consumes every remaining record of a JSON-lines trace or QEMU log.
+    public func consumeAll(_ input: inout TraceInput) throws {
+        try input.forEachRecord { record, line in try consume(record, line: line) }
     }
 
     /// The tracer lost `count` events: report it, and resynchronise every device (pending

@@ -25,13 +25,15 @@ struct RuleChecker {
     }
 
     // Bytes QEMU's CFI01 accepts as a first cycle (spec §2.5) and as confirms.
-    static let cfi01FirstCycle: Set<UInt8> = [0x00, 0x10, 0x20, 0x40, 0x50, 0x60, 0x70, 0x90, 0x98, 0xE8, 0xF0, 0xFF]
-    static let cfi01Confirms: Set<UInt8> = [0xD0, 0x01]
+    static let cfi01FirstCycle: ByteSet = [0x00, 0x10, 0x20, 0x40, 0x50, 0x60, 0x70, 0x90, 0x98, 0xE8, 0xF0, 0xFF]
+    static let cfi01Confirms: ByteSet = [0xD0, 0x01]
     /// First-cycle commands that only change what reads return (harmless on a read-only device).
     /// 0x00 is not among them: QEMU reads it as "read array", but it is no Intel command, and on a
     /// read-only bank it is what a stray store of zero looks like (AAVMF's 64-bit store's upper half).
-    static let cfi01ReadCommands: Set<UInt8> = [0x50, 0x70, 0x90, 0x98, 0xF0, 0xFF]
-    static let cfi02Defined: Set<UInt8> = [0xAA, 0x55, 0x80, 0x90, 0xA0, 0x20, 0x10, 0x30, 0xB0, 0x98, 0xF0, 0x00]
+    static let cfi01ReadCommands: ByteSet = [0x50, 0x70, 0x90, 0x98, 0xF0, 0xFF]
+    /// Commands that start a program or an erase (an unchecked error status matters before them).
+    static let cfi01ProgramOrErase: ByteSet = [0x10, 0x40, 0x20, 0xE8]
+    static let cfi02Defined: ByteSet = [0xAA, 0x55, 0x80, 0x90, 0xA0, 0x20, 0x10, 0x30, 0xB0, 0x98, 0xF0, 0x00]
 
     func afterWrite(before: State, offset: UInt64, size: Int, value: UInt32, old: UInt32?,
                     events: [FlashEvent]) -> [PendingFinding] {
@@ -69,7 +71,7 @@ struct RuleChecker {
                 }
                 return out
             }
-            if [0x10, 0x40, 0x20, 0xE8].contains(c) && s.status & 0x3A != 0 {
+            if RuleChecker.cfi01ProgramOrErase.contains(c) && s.status & 0x3A != 0 {
                 add(.uncheckedErrorStatus, "\(CommandNames.cfi01(c)) while status \(String(format2: s.status)) still holds error bits"
                     + " (\(errorBits(s.status))) from an earlier operation, never cleared with 0x50")
             }

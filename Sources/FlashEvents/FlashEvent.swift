@@ -54,6 +54,15 @@ public struct FlashEvent: Equatable, Hashable, Sendable {
         }
     }
 
+    /// Replay compares every recorded event with the model's. The synthesized version (and any
+    /// chain of `&&`) becomes a memcmp call; or-ing the differences stays a few instructions.
+    @inlinable
+    public static func == (l: FlashEvent, r: FlashEvent) -> Bool {
+        let args = (l.a0 ^ r.a0) | (l.a1 ^ r.a1) | (l.a2 ^ r.a2) | (l.a3 ^ r.a3) | (l.a4 ^ r.a4)
+        let rest = UInt64(l.kind.rawValue ^ r.kind.rawValue) | UInt64(l.textID.id ^ r.textID.id)
+        return args | rest == 0
+    }
+
     /// Integer argument by name, nil when the kind has no such argument.
     public func argument(_ name: String) -> UInt64? {
         guard let i = kind.spec.args.firstIndex(where: { $0.name == name }) else { return nil }

@@ -9,13 +9,15 @@ import FlashEvents
 
 open class FlashDevice: @unchecked Sendable {
     public let config: DeviceConfig
-    public var storage: Storage
+    // Final: callers in other modules then reach the fields directly instead of through
+    // getters that copy (and retain) the storage array and the event buffer.
+    public final var storage: Storage
     /// Events emitted since the caller last cleared the buffer.
-    public var events: [FlashEvent] = []
+    public final var events: [FlashEvent] = []
     /// ROMD mode: reads are served from storage without reaching the state machine (untraced).
-    public internal(set) var romd = true
+    public internal(set) final var romd = true
     /// Virtual clock in ns, set by the bus before every access and timer expiry.
-    public var now: UInt64 = 0
+    public final var now: UInt64 = 0
     /// Bytes of one chip (CFI02 mappings alias it).
     public let chipLength: UInt64
     /// First offset (within the chip) not backed by the image.
@@ -85,6 +87,12 @@ open class FlashDevice: @unchecked Sendable {
     open var wcycle: UInt8 { 0 }
     open var cmd: UInt8 { 0 }
     open var status: UInt8 { 0 }
+
+    /// `size` bytes of the contents at a chip offset (backed), read in place.
+    @inlinable
+    public final func contents(_ chipOffset: UInt64, _ size: Int) -> UInt32 {
+        storage.load(Int(chipOffset), size)
+    }
 
     /// Whether the storage bytes at [offset, offset+size) are backed (inside the image).
     public final func isBacked(_ offset: UInt64, _ size: Int) -> Bool { offset &+ UInt64(size) <= backing }

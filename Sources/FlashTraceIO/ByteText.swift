@@ -138,13 +138,19 @@ enum ByteText {
     @inline(__always)
     static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         let a = UnsafeRawPointer(a), b = UnsafeRawPointer(b)
-        var k = 0
-        while k + 8 <= count {
-            if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
-                return false
+        if count >= 8 {
+            // Whole words, then one last word overlapping the previous one: no byte loop.
+            var k = 0
+            while k + 8 < count {
+                if a.loadUnaligned(fromByteOffset: k, as: UInt64.self) != b.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+                    return false
+                }
+                k += 8
             }
-            k += 8
+            return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
         }
+        var k = 0
         while k < count {
             if a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
             k += 1
@@ -152,8 +158,47 @@ enum ByteText {
         return true
     }
 
+    /// `equalBytes` for a short `count` (< 8) when eight bytes can be read at both `a` and `b`:
+    /// one masked word comparison.
+    @inline(__always)
+    static func equalShortBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let x = UnsafeRawPointer(a).loadUnaligned(as: UInt64.self)
+        let y = UnsafeRawPointer(b).loadUnaligned(as: UInt64.self)
+        let mask: UInt64 = count == 0 ? 0 : ~0 >> UInt64(64 - 8 * count)
+        return (x ^ y) & mask == 0
+    }
+
     /// Renders bytes for an error message (lossy on invalid UTF-8, which is fine there).
     static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// How many of the eight bytes of `x` (first byte in the low bits) are ASCII digits before
+    /// the first that is not. Per byte: the high nibble must be 3 and the low nibble plus 6 must
+    /// stay below 16; neither test carries into the next byte.
+    @inline(__always)
+    static func leadingDigits(_ x: UInt64) -> Int {
+        let nonDigit = ((x & 0xF0F0_F0F0_F0F0_F0F0) ^ 0x3030_3030_3030_3030)
+            | (((x & 0x0F0F_0F0F_0F0F_0F0F) &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0)
+        return nonDigit.trailingZeroBitCount >> 3
+    }
+
+    /// The value of the first `count` (1...8) bytes of `x`, all ASCII digits, most significant
+    /// first: the digits are moved to the top bytes (zeros lead) and combined pairwise.
+    @inline(__always)
+    static func parseDigits(_ x: UInt64, count: Int) -> UInt64 {
+        var v = (x & 0x0F0F_0F0F_0F0F_0F0F) << UInt64(8 * (8 - count))
+        v = (v &* (10 << 8 + 1)) >> 8 & 0x00FF_00FF_00FF_00FF
+        v = (v &* (100 << 16 + 1)) >> 16 & 0x0000_FFFF_0000_FFFF
+        v = (v &* (10000 << 32 + 1)) >> 32
+        return v
+    }
+
+    /// 10^n for n in 0...7 (no table: a shared static array costs reference counting per use).
+    @inline(__always)
+    static func powerOfTen(_ n: Int) -> UInt64 {
+        var p: UInt64 = 1
+        for _ in 0..<n { p &*= 10 }
+        return p
     }
 }

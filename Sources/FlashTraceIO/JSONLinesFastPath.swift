@@ -55,6 +55,33 @@ extension JSONLinesSchema {
 /// Digits without a leading zero (except "0" itself), within 64 bits.
 @inline(__always)
 private func canonicalInteger(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt64? {
+    // Every integer but a line's last has at least eight bytes of line after its start: those
+    // are parsed eight digits at a time; the last one (`"wcycle":0}`) is short anyway.
+    if p.count - i >= 8 {
+        let raw = UnsafeRawPointer(p.baseAddress! + i)
+        let x = raw.loadUnaligned(as: UInt64.self)
+        let n = ByteText.leadingDigits(x)
+        if n < 8 {
+            guard n > 0, n == 1 || x & 0xFF != 0x30 else { return nil }
+            i += n
+            return ByteText.parseDigits(x, count: n)
+        }
+        // Eight digits and more: the first eight, then at most eleven more (twenty digits
+        // and up go the checked way).
+        guard x & 0xFF != 0x30, p.count - i >= 16 else { return checkedInteger(p, &i) }
+        let y = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        let m = ByteText.leadingDigits(y)
+        guard m < 8 else { return checkedInteger(p, &i) }
+        i += 8 + m
+        let high = ByteText.parseDigits(x, count: 8)
+        return m == 0 ? high : high &* ByteText.powerOfTen(m) &+ ByteText.parseDigits(y, count: m)
+    }
+    return checkedInteger(p, &i)
+}
+
+/// Digit by digit, with overflow checks.
+@inline(never)
+private func checkedInteger(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt64? {
     let start = i
     var value: UInt64 = 0
     while i < p.count, p[i] &- 0x30 < 10 {

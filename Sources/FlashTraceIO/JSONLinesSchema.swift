@@ -76,6 +76,8 @@ struct JSONLinesSchema: @unchecked Sendable {
             }
             counts.append(e.argKeys.count)
         }
+        // Eight bytes of padding: short fragments are compared as one masked word.
+        all += [UInt8](repeating: 0, count: 8)
         bytes = .allocate(capacity: all.count)
         _ = bytes.initialize(from: all)
         keys = .allocate(capacity: fragments.count)
@@ -97,20 +99,21 @@ struct JSONLinesSchema: @unchecked Sendable {
     /// Whether `p[i...]` starts with fragment `f`; advances past it.
     @inline(__always)
     func match(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ f: Fragment) -> Bool {
-        guard p.count - i >= f.count, ByteText.equalBytes(p.baseAddress! + i, bytes.baseAddress! + f.start, f.count) else {
-            return false
-        }
+        guard p.count - i >= f.count, matches(p.baseAddress! + i, available: p.count - i, f) else { return false }
         i += f.count
         return true
+    }
+
+    @inline(__always)
+    private func matches(_ at: UnsafePointer<UInt8>, available: Int, _ f: Fragment) -> Bool {
+        let fragment = UnsafePointer(bytes.baseAddress! + f.start)
+        if f.count < 8 && available >= 8 { return ByteText.equalShortBytes(at, fragment, f.count) }
+        return ByteText.equalBytes(at, fragment, f.count)
     }
 
     /// Whether `p[i...]` starts with the key of argument `k` of `kind`; advances past it.
     @inline(__always)
     func matchKey(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, kind: Int, argument k: Int) -> Bool {
-        let f = keys[kind * Self.maxArguments + k]
-        guard p.count - i >= f.count else { return false }
-        if !ByteText.equalBytes(p.baseAddress! + i, bytes.baseAddress! + f.start, f.count) { return false }
-        i += f.count
-        return true
+        match(p, &i, keys[kind * Self.maxArguments + k])
     }
 }

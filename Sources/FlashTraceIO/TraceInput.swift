@@ -56,6 +56,20 @@ public struct TraceInput {
         return try qemu!.next()
     }
 
+    /// Hands every remaining record and its line to `body`: replay's hot loop. The reader is
+    /// taken out of its optional for the loop, so no record is wrapped or copied on the way.
+    public mutating func forEachRecord(_ body: (TraceRecord, Int) throws -> Void) throws {
+        if var reader = json {
+            json = nil
+            defer { json = reader }
+            while let r = try reader.next() { try body(r, reader.lineNumber) }
+        } else if var reader = qemu {
+            qemu = nil
+            defer { qemu = reader }
+            while let r = try reader.next() { try body(r, reader.lineNumber) }
+        }
+    }
+
     /// Input line of the record `next()` returned last.
     public var lineNumber: Int { json?.lineNumber ?? qemu?.lineNumber ?? 0 }
     public var truncatedLastLine: Bool { json?.truncatedLastLine ?? qemu?.truncatedLastLine ?? false }

@@ -132,8 +132,8 @@ struct Replay: ParsableCommand {
             if keepGoing {
                 skipped = try Self.feedKeepingGoing(&input, engine, trace: trace)
             } else if var concrete = input as? TraceInput {
-                try Self.feed(&concrete, engine)
-                input = concrete
+                defer { input = concrete }
+                try engine.consumeAll(&concrete)
             } else {
                 try Self.feed(&input, engine)
             }
