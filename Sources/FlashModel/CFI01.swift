@@ -219,11 +219,9 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             // One buffer for the device's lifetime: a copy of the window, 0xFF past the image.
             if buffer.count != Int(writeblockSize) { buffer = [UInt8](repeating: 0xFF, count: Int(writeblockSize)) }
             let available = Int(min(writeblockSize, backing > start ? backing - start : 0))
-            storage.bytes.withUnsafeBufferPointer { src in
-                buffer.withUnsafeMutableBufferPointer { dst in
-                    if available > 0 { dst.baseAddress!.update(from: src.baseAddress! + Int(start), count: available) }
-                    if available < dst.count { dst.baseAddress!.advanced(by: available).update(repeating: 0xFF, count: dst.count - available) }
-                }
+            buffer.withUnsafeMutableBufferPointer { dst in
+                if available > 0 { storage.copy(Int(start), available, to: dst.baseAddress!) }
+                if available < dst.count { dst.baseAddress!.advanced(by: available).update(repeating: 0xFF, count: dst.count - available) }
             }
             events.append(FlashEvent(.writeBlockStart, counter & 0xFFFF_FFFF))
             wc = 2

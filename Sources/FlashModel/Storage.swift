@@ -1,52 +1,77 @@
 // The bytes behind a device: only the backing extent is allocated, so a 64 MiB region with a
 // 768 KiB image costs 768 KiB (the point of the project, README "image smaller than the region").
+//
+// The bytes are kept inverted (memory holds ~contents). Erased flash, 0xFF, is then zero memory,
+// which calloc takes from the OS page by page on first touch: a device whose image size is not
+// known (a QEMU log replays with the whole region) costs neither a memset of 64 MiB at start nor
+// memory for the pages the trace never touches. A value type: copies share the buffer until one
+// of them writes.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 public struct Storage: Sendable {
-    public private(set) var bytes: [UInt8]
+    private var buffer: StorageBuffer
     public let bigEndian: Bool
+    public let count: Int
 
     /// `count` bytes of 0xFF (erased flash), or of `fill`.
     public init(count: Int, fill: UInt8 = 0xFF, bigEndian: Bool) {
-        bytes = [UInt8](repeating: fill, count: count)
+        precondition(count >= 0)
+        buffer = StorageBuffer(count: count)
+        self.count = count
         self.bigEndian = bigEndian
+        if fill != 0xFF && count > 0 { buffer.base.update(repeating: ~fill, count: count) }
     }
 
     public init(bytes: [UInt8], bigEndian: Bool) {
-        self.bytes = bytes
-        self.bigEndian = bigEndian
+        self.init(count: bytes.count, bigEndian: bigEndian)
+        replace(0, with: bytes[...])
     }
 
-    public var count: Int { bytes.count }
+    /// The contents (a copy; for saving images and for tests).
+    public var bytes: [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { out, n in
+            for i in 0..<count { out[i] = ~buffer.base[i] }
+            n = count
+        }
+    }
 
     /// `size` bytes at `offset` as an integer in the configured byte order (spec §4.3).
     @inlinable
     public func load(_ offset: Int, _ size: Int) -> UInt32 {
-        precondition(offset >= 0 && offset + size <= bytes.count, "storage access out of bounds")
-        return bytes.withUnsafeBytes { p in
-            // Unaligned loads of the host's (little-endian) order; big-endian storage swaps.
-            switch size {
-            case 4:
-                let v = p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
-                return bigEndian ? v.byteSwapped : v
-            case 2:
-                let v = p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
-                return UInt32(bigEndian ? v.byteSwapped : v)
-            case 1:
-                return UInt32(p[offset])
-            default:
-                var v: UInt32 = 0
-                for i in 0..<size {
-                    v |= UInt32(p[offset + i]) << UInt32(8 * (bigEndian ? size - 1 - i : i))
-                }
-                return v
+        precondition(offset >= 0 && offset + size <= count, "storage access out of bounds")
+        let p = UnsafeRawPointer(base)
+        // Unaligned loads of the host's (little-endian) order; big-endian storage swaps.
+        switch size {
+        case 4:
+            let v = ~p.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+            return bigEndian ? v.byteSwapped : v
+        case 2:
+            let v = ~p.loadUnaligned(fromByteOffset: offset, as: UInt16.self)
+            return UInt32(bigEndian ? v.byteSwapped : v)
+        case 1:
+            return UInt32(~p.load(fromByteOffset: offset, as: UInt8.self))
+        default:
+            var v: UInt32 = 0
+            for i in 0..<size {
+                v |= UInt32(~p.load(fromByteOffset: offset + i, as: UInt8.self)) << UInt32(8 * (bigEndian ? size - 1 - i : i))
             }
+            return v
         }
     }
 
     public mutating func store(_ offset: Int, _ size: Int, _ value: UInt32) {
+        precondition(offset >= 0 && offset + size <= count, "storage access out of bounds")
+        let p = writableBase()
         for i in 0..<size {
             let shift = bigEndian ? (size - 1 - i) * 8 : i * 8
-            bytes[offset + i] = UInt8(truncatingIfNeeded: value >> UInt32(shift))
+            p[offset + i] = ~UInt8(truncatingIfNeeded: value >> UInt32(shift))
         }
     }
 
@@ -57,13 +82,54 @@ public struct Storage: Sendable {
 
     /// Fills [offset, offset+length) clipped to the allocated bytes.
     public mutating func fill(_ offset: UInt64, _ length: UInt64, _ byte: UInt8 = 0xFF) {
-        let lo = Int(min(offset, UInt64(bytes.count)))
-        let hi = Int(min(offset &+ length, UInt64(bytes.count)))
-        if lo < hi { bytes.withUnsafeMutableBufferPointer { p in for i in lo..<hi { p[i] = byte } } }
+        let lo = Int(min(offset, UInt64(count)))
+        let hi = Int(min(offset &+ length, UInt64(count)))
+        if lo < hi { (writableBase() + lo).update(repeating: ~byte, count: hi - lo) }
     }
 
     public mutating func replace(_ offset: Int, with data: ArraySlice<UInt8>) {
-        let n = min(data.count, bytes.count - offset)
-        if n > 0 { bytes.replaceSubrange(offset..<(offset + n), with: data.prefix(n)) }
+        let n = min(data.count, count - offset)
+        guard n > 0 else { return }
+        let p = writableBase() + offset
+        data.withUnsafeBufferPointer { src in
+            for i in 0..<n { p[i] = ~src[i] }
+        }
     }
+
+    /// Copies `n` bytes of contents at `offset` to `to`.
+    public func copy(_ offset: Int, _ n: Int, to: UnsafeMutablePointer<UInt8>) {
+        precondition(offset >= 0 && n >= 0 && offset + n <= count, "storage access out of bounds")
+        let p = base + offset
+        for i in 0..<n { to[i] = ~p[i] }
+    }
+
+    @usableFromInline var base: UnsafeMutablePointer<UInt8> { buffer.base }
+
+    /// The buffer, copied first if another Storage value shares it.
+    private mutating func writableBase() -> UnsafeMutablePointer<UInt8> {
+        if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
+        return buffer.base
+    }
+}
+
+/// calloc'd memory (zero = erased), freed with its last Storage.
+@usableFromInline
+final class StorageBuffer: @unchecked Sendable {
+    @usableFromInline let base: UnsafeMutablePointer<UInt8>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        // calloc of a large block maps fresh zero pages without touching them.
+        guard let p = calloc(max(count, 1), 1) else { fatalError("out of memory allocating \(count) bytes of flash storage") }
+        base = p.assumingMemoryBound(to: UInt8.self)
+    }
+
+    func copy() -> StorageBuffer {
+        let b = StorageBuffer(count: count)
+        b.base.update(from: base, count: count)
+        return b
+    }
+
+    deinit { free(base) }
 }

@@ -33,7 +33,7 @@ public enum QemuLogParseResult: Equatable, Sendable {
 public struct QemuLogParser: Sendable {
     private var devices = StringInterner(limit: 32)
     private var texts = StringInterner(limit: 256)
-    private let templates = QemuTemplate.table
+    private let plan = QemuParsePlan.shared
     private let names = EventNameLookup.shared
     /// Argument types by kind (flat, ARC-free; shared with the JSON-lines fast path).
     nonisolated(unsafe) private let types = JSONLinesSchema.shared.types  // read-only after init
@@ -78,7 +78,7 @@ public struct QemuLogParser: Sendable {
         }
 
         // `pflash_NAME ` with NAME in [a-z0-9_]+
-        guard ByteText.matches(p, at: i, pflashPrefix) else { return .notAnEvent }
+        guard plan.matches(p, at: i, plan.prefix) else { return .notAnEvent }
         let nameStart = i + 7
         var j = nameStart
         while j < n && isNameByte(p[j]) { j += 1 }
@@ -95,25 +95,30 @@ public struct QemuLogParser: Sendable {
         guard let kind = names.kind(nameBytes) else {
             return .unknownEvent("pflash_" + ByteText.string(nameBytes))
         }
-        let template = templates[Int(kind.rawValue)]
         func fail(_ message: String) -> TraceFormatError {
             TraceFormatError(line: lineNumber, message: "pflash_\(kind.name): \(message)")
         }
         if prefixOverflow { throw fail("timestamp prefix out of range") }
         let devBytes = UnsafeBufferPointer(rebasing: p[devStart..<(k - 1)])
-        if ByteText.firstInvalidUTF8(devBytes) != nil { throw fail("invalid UTF-8 in device name") }
-        let device = devices.string(for: devBytes)
+        // A name seen before was valid then; only new names need the UTF-8 check.
+        guard let device = devices.known(devBytes) ?? validatedDevice(devBytes) else {
+            throw fail("invalid UTF-8 in device name")
+        }
 
         var event = FlashEvent(kind)
-        try parseArguments(p, from: k + 1, template: template, into: &event, fail: fail)
+        try parseArguments(p, from: k + 1, kind: kind, into: &event, fail: fail)
         return .event(QemuLogEntry(tid: tid, ts: ts, device: device, event: event))
     }
 
-    private mutating func parseArguments(_ p: UnsafeBufferPointer<UInt8>, from start: Int, template: QemuTemplate,
+    private mutating func validatedDevice(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        if ByteText.firstInvalidUTF8(bytes) != nil { return nil }
+        return devices.string(for: bytes)
+    }
+
+    private mutating func parseArguments(_ p: UnsafeBufferPointer<UInt8>, from start: Int, kind: EventKind,
                                          into event: inout FlashEvent,
                                          fail: (String) -> TraceFormatError) throws {
-        let kind = template.kind
-        let segments = template.segments
+        let (first, count) = plan.ranges[Int(kind.rawValue)]
         let n = p.count
         var i = start
         /// The argument parsed last (-1: the text), for "expected X after Y" messages.
@@ -122,41 +127,42 @@ public struct QemuLogParser: Sendable {
             previousArg.map { $0 < 0 ? "text" : kind.spec.args[$0].name }
         }
 
-        for (index, segment) in segments.enumerated() {
-            switch segment {
-            case .literal(let lit):
-                if !ByteText.matches(p, at: i, lit) {
-                    let shown = String(decoding: lit, as: UTF8.self)
+        for index in first..<(first + count) {
+            let op = plan.ops[index]
+            switch op.code {
+            case .literal:
+                if !plan.matches(p, at: i, op) {
+                    let shown = String(decoding: plan.literalBytes(op), as: UTF8.self)
                     let trimmed = shown.trimmingCharacters(" ")
                     let what = "expected \"\(trimmed.isEmpty ? shown : trimmed)\""
                     throw fail(previous.map { "\(what) after \($0)" } ?? what)
                 }
-                i += lit.count
-            case .hex(let arg, _):
-                event[argument: arg] = try scanHexArgument(p, &i, kind, arg, fail)
-                previousArg = arg
-            case .hexStarWidth(let widthArg, let arg):
+                i += op.count
+            case .hex:
+                event[argument: op.arg] = try scanHexArgument(p, &i, kind, op.arg, fail)
+                previousArg = op.arg
+            case .hexStarWidth:
                 let digitsStart = i
-                event[argument: arg] = try scanHexArgument(p, &i, kind, arg, fail)
+                event[argument: op.arg] = try scanHexArgument(p, &i, kind, op.arg, fail)
                 // The width is not printed; the digit count reproduces the text exactly (see qemuLogEquivalent).
-                event[argument: widthArg] = UInt64(i - digitsStart)
-                previousArg = arg
-            case .unsigned(let arg), .signed(let arg):
+                event[argument: op.widthArg] = UInt64(i - digitsStart)
+                previousArg = op.arg
+            case .unsigned, .signed:
                 var overflow = false
                 let digitsStart = i
                 let value = scanDecimal(p, &i, &overflow)
-                guard let value else { throw fail("expected decimal digits for \(kind.spec.args[arg].name)") }
-                if overflow || value > types[Int(kind.rawValue) * JSONLinesSchema.maxArguments + arg].maxValue {
-                    let spec = kind.spec.args[arg]
+                guard let value else { throw fail("expected decimal digits for \(kind.spec.args[op.arg].name)") }
+                if overflow || value > types[Int(kind.rawValue) * JSONLinesSchema.maxArguments + op.arg].maxValue {
+                    let spec = kind.spec.args[op.arg]
                     let text = ByteText.string(UnsafeBufferPointer(rebasing: p[digitsStart..<i]))
                     throw fail("\(spec.name) \(text) does not fit \(spec.type.displayName)")
                 }
-                event[argument: arg] = value
-                previousArg = arg
+                event[argument: op.arg] = value
+                previousArg = op.arg
             case .text:
                 var end = n
-                if index + 1 < segments.count, case .literal(let next) = segments[index + 1] {
-                    end = find(next, in: p, from: i) ?? n
+                if index + 1 < first + count, plan.ops[index + 1].code == .literal {
+                    end = find(plan.literalBytes(plan.ops[index + 1]), in: p, from: i) ?? n
                 }
                 let bytes = UnsafeBufferPointer(rebasing: p[i..<end])
                 if ByteText.firstInvalidUTF8(bytes) != nil { throw fail("invalid UTF-8 in text") }
@@ -194,8 +200,6 @@ public struct QemuLogParser: Sendable {
     }
 }
 
-private let pflashPrefix = Array("pflash_".utf8)
-
 @inline(__always) private func isDigit(_ c: UInt8) -> Bool { c &- 0x30 < 10 }
 
 @inline(__always) private func isNameByte(_ c: UInt8) -> Bool {
@@ -220,10 +224,10 @@ private func scanDecimal(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ over
     return i == start ? nil : value
 }
 
-private func find(_ needle: [UInt8], in p: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+private func find(_ needle: UnsafeBufferPointer<UInt8>, in p: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
     guard !needle.isEmpty, p.count - from >= needle.count else { return nil }
     for s in from...(p.count - needle.count) where p[s] == needle[0] {
-        if ByteText.equal(UnsafeBufferPointer(rebasing: p[s..<(s + needle.count)]), needle) { return s }
+        if ByteText.equalBytes(p.baseAddress! + s, needle.baseAddress!, needle.count) { return s }
     }
     return nil
 }

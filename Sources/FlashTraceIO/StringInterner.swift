@@ -13,9 +13,8 @@ struct StringInterner: Sendable {
 
     init(limit: Int) { self.limit = limit }
 
-    /// The String for `bytes`, which the caller has checked to be valid UTF-8.
-    mutating func string(for bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // Consecutive lines mostly name the same device: try the previous hit first.
+    /// The String for `bytes` if they were interned before (and hence checked then).
+    mutating func known(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if last < entries.count {
             let hit = entries.withUnsafeBufferPointer { e in
                 e[last].bytes.withUnsafeBufferPointer { b in
@@ -28,6 +27,12 @@ struct StringInterner: Sendable {
             last = i
             return entry.string
         }
+        return nil
+    }
+
+    /// The String for `bytes`, which the caller has checked to be valid UTF-8.
+    mutating func string(for bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if let s = known(bytes) { return s }
         let s = String(decoding: bytes, as: UTF8.self)
         if entries.count < limit {
             entries.append((Array(bytes), s))
