@@ -28,25 +28,32 @@ public final class FlashBus: @unchecked Sendable {
     /// Events since the caller last drained them, in emission order.
     public var output: [BusEvent] = []
 
+    /// Each device's [base, base + regionSize), copied out of the configurations: routing runs
+    /// for every access.
+    private let bases: [UInt64]
+    private let sizes: [UInt64]
+
     public init(devices: [FlashDevice]) {
         self.devices = devices
+        bases = devices.map(\.config.addr)
+        sizes = devices.map(\.config.regionSize)
     }
 
     public func index(named name: String) -> Int? { devices.firstIndex { $0.config.name == name } }
 
     /// Device and region offset for an absolute address.
     public func route(_ addr: UInt64) -> (device: Int, offset: UInt64)? {
-        for (i, d) in devices.enumerated() {
-            let base = d.config.addr
-            if addr >= base && addr - base < d.config.regionSize { return (i, addr - base) }
-        }
+        for i in bases.indices where addr >= bases[i] && addr - bases[i] < sizes[i] { return (i, addr - bases[i]) }
         return nil
     }
 
     private func collect(_ i: Int) {
         let d = devices[i]
         if d.events.isEmpty { return }
-        for e in d.events { output.append(BusEvent(device: i, ts: now, event: e)) }
+        let ts = now
+        d.events.withUnsafeBufferPointer { events in
+            for e in events { output.append(BusEvent(device: i, ts: ts, event: e)) }
+        }
         d.events.removeAll(keepingCapacity: true)
     }
 
@@ -67,7 +74,7 @@ public final class FlashBus: @unchecked Sendable {
     }
 
     public func write(_ addr: UInt64, size: Int, value: UInt64) throws {
-        guard [1, 2, 4, 8].contains(size) else { throw BusError.badSize(size) }
+        guard size == 1 || size == 2 || size == 4 || size == 8 else { throw BusError.badSize(size) }
         try pieces(addr, size) { a, l, pos in
             guard let (i, off) = route(a) else { throw BusError.unmapped(a) }
             let v = UInt32(truncatingIfNeeded: (value >> UInt64(8 * pos)) & (l == 4 ? 0xFFFF_FFFF : (1 << UInt64(8 * l)) - 1))
@@ -79,7 +86,7 @@ public final class FlashBus: @unchecked Sendable {
 
     /// Returns what the bus master sees: each piece truncated to its size, assembled little-endian.
     public func read(_ addr: UInt64, size: Int) throws -> UInt64 {
-        guard [1, 2, 4, 8].contains(size) else { throw BusError.badSize(size) }
+        guard size == 1 || size == 2 || size == 4 || size == 8 else { throw BusError.badSize(size) }
         var result: UInt64 = 0
         try pieces(addr, size) { a, l, pos in
             guard let (i, off) = route(a) else { throw BusError.unmapped(a) }

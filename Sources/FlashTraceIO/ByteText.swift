@@ -14,8 +14,9 @@ enum ByteText {
     @inline(__always)
     static func writeDecimal(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
         if value < 10 { out[0] = 0x30 &+ UInt8(value); return 1 }
-        // Count the digits by comparison, then write two at a time from a table of "00"…"99":
-        // a tenth of the divisions (this runs several times per event written).
+        // Most values (offsets, sizes, seq, 32-bit data) fit 32 bits, where division by 100
+        // is a cheaper multiplication.
+        if value <= UInt64(UInt32.max) { return writeDecimal32(UInt32(value), to: out) }
         var digits = 1
         var bound: UInt64 = 10
         while digits < 20 && value >= bound {
@@ -25,21 +26,62 @@ enum ByteText {
         }
         var v = value
         var i = digits
-        let pairs = decimalPairs.baseAddress!
+        let pairs = UnsafeRawPointer(decimalPairs.baseAddress!)
+        let o = UnsafeMutableRawPointer(out)
         while v >= 100 {
             let r = Int(v % 100)
             v /= 100
             i &-= 2
-            out[i] = pairs[2 * r]
-            out[i + 1] = pairs[2 * r + 1]
+            o.storeBytes(of: pairs.load(fromByteOffset: 2 * r, as: UInt16.self), toByteOffset: i, as: UInt16.self)
         }
         if v >= 10 {
-            out[i - 2] = pairs[2 * Int(v)]
-            out[i - 1] = pairs[2 * Int(v) + 1]
+            o.storeBytes(of: pairs.load(fromByteOffset: 2 * Int(v), as: UInt16.self), toByteOffset: i - 2, as: UInt16.self)
         } else {
             out[i - 1] = 0x30 &+ UInt8(v)
         }
         return digits
+    }
+
+    /// `writeDecimal` for 32-bit values: up to eight digits are made at once in one word (SWAR),
+    /// with no division loop; the first one or two of a longer value come from a table.
+    @inline(__always)
+    static func writeDecimal32(_ value: UInt32, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        if value >= 100_000_000 {
+            let top = Int(value / 100_000_000), rest = value % 100_000_000
+            let o = UnsafeMutableRawPointer(out)
+            if top >= 10 {
+                o.storeBytes(of: UnsafeRawPointer(decimalPairs.baseAddress!).load(fromByteOffset: 2 * top, as: UInt16.self),
+                             as: UInt16.self)
+                o.storeBytes(of: eightDigits(rest), toByteOffset: 2, as: UInt64.self)
+                return 10
+            }
+            out[0] = 0x30 &+ UInt8(top)
+            o.storeBytes(of: eightDigits(rest), toByteOffset: 1, as: UInt64.self)
+            return 9
+        }
+        let digits: Int
+        if value < 10_000 {
+            digits = value < 100 ? (value < 10 ? 1 : 2) : value < 1000 ? 3 : 4
+        } else {
+            digits = value < 1_000_000 ? (value < 100_000 ? 5 : 6) : value < 10_000_000 ? 7 : 8
+        }
+        // The word holds eight digits with leading zeros; shifting drops the zeros. Eight bytes
+        // are stored (the caller has room for 20); the ones past `digits` are overwritten next.
+        UnsafeMutableRawPointer(out).storeBytes(of: eightDigits(value) >> UInt64(8 * (8 - digits)), as: UInt64.self)
+        return digits
+    }
+
+    /// The eight ASCII digits of `value` (< 10⁸, leading zeros included), first digit in the low
+    /// byte. Splits into 4+4, 2+2 and 1+1 digits in parallel lanes; the multiply-shift pairs
+    /// divide exactly by 100 (for lanes below 10⁴) and by 10 (below 179).
+    @inline(__always)
+    static func eightDigits(_ value: UInt32) -> UInt64 {
+        var x = UInt64(value / 10_000) | UInt64(value % 10_000) << 32
+        let hundreds = (x &* 10486) >> 20 & 0x0000_007F_0000_007F
+        x = hundreds | (x &- hundreds &* 100) << 16
+        let tens = (x &* 103) >> 10 & 0x000F_000F_000F_000F
+        x = tens | (x &- tens &* 10) << 8
+        return x | 0x3030_3030_3030_3030
     }
 
     /// "00"…"99", allocated once and never freed (no reference counting on the hot path).

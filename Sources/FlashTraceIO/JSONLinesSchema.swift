@@ -24,9 +24,6 @@ struct JSONLinesSchema: @unchecked Sendable {
     static let devKey = Array(#","dev":""#.utf8)
     static let maxArguments = 5
 
-    /// Indexed by EventKind.rawValue.
-    let events: [Event]
-
     // The same fragments for the per-line hot path, in memory allocated once and never freed:
     // reading them costs no reference counting (arrays of arrays retain each element they hand out).
     let bytes: UnsafeMutableBufferPointer<UInt8>
@@ -34,6 +31,8 @@ struct JSONLinesSchema: @unchecked Sendable {
     let keys: UnsafeMutableBufferPointer<Fragment>
     let types: UnsafeMutableBufferPointer<ArgType>
     let argumentCounts: UnsafeMutableBufferPointer<Int>
+    /// Per kind: whether an argument is a string (`write`'s text).
+    let hasText: UnsafeMutableBufferPointer<Bool>
     /// Per kind: `","event":"NAME"`.
     let eventFragments: UnsafeMutableBufferPointer<Fragment>
     /// `{"seq":`, `,"ts":`, `,"dev":"` and `","event":"` in `bytes`.
@@ -42,7 +41,9 @@ struct JSONLinesSchema: @unchecked Sendable {
     static let shared = JSONLinesSchema()
 
     private init() {
-        events = EventKind.allCases.map { kind in
+        // Only plain values are stored: copies of the schema (writers hold one) cost no
+        // reference counting.
+        let events = EventKind.allCases.map { kind in
             Event(eventFragment: Array(#"","event":"\#(kind.name)""#.utf8),
                   argKeys: kind.spec.args.map { Array(#","\#($0.name)":"#.utf8) },
                   argTypes: kind.spec.args.map(\.type))
@@ -86,6 +87,8 @@ struct JSONLinesSchema: @unchecked Sendable {
         _ = types.initialize(from: argTypes)
         argumentCounts = .allocate(capacity: counts.count)
         _ = argumentCounts.initialize(from: counts)
+        hasText = .allocate(capacity: events.count)
+        _ = hasText.initialize(from: events.map { $0.argTypes.contains(.string) })
         self.eventFragments = .allocate(capacity: eventFragments.count)
         _ = self.eventFragments.initialize(from: eventFragments)
     }

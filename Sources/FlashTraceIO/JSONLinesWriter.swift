@@ -7,7 +7,8 @@ import FlashEvents
 public struct JSONLinesWriter {
     private let sink: ByteSink
     private let state: WriterState
-    private let schema = JSONLinesSchema.shared
+    /// Read through the global rather than stored: copying a writer then copies two references.
+    @inline(__always) private var schema: JSONLinesSchema { JSONLinesSchema.shared }
 
     /// Writes to an open descriptor (e.g. 1 for stdout); `closeWhenDone` hands its ownership over.
     /// With `sync` every write of the buffer is followed by fsync (a durable batch).
@@ -59,6 +60,62 @@ public struct JSONLinesWriter {
         state.lastSeq = record.seq
         state.events += 1
 
+        if state.device(record.device) + schema.eventFragments[kind].count + 400 <= 4096
+            && !schema.hasText[kind] {
+            try writeFast(record, kind: kind, argumentCount: argumentCount)
+        } else {
+            try writeGeneral(record, kind: kind, argumentCount: argumentCount)
+        }
+    }
+
+    /// The common line, written in one reservation with word-sized copies of the fragments.
+    @inline(__always)
+    private func writeFast(_ record: TraceRecord, kind: Int, argumentCount: Int) throws {
+        // Every piece is at most its size plus 8 bytes of copy slack; 400 bounds the fixed parts
+        // (seq, ts, five keys with 20-digit values, braces).
+        let device = state.deviceBytes
+        let fragment = schema.eventFragments[kind]
+        try sink.reserve(device.count + fragment.count + 400)
+        let start = sink.cursor
+        var p = start
+        let text = UnsafePointer(schema.bytes.baseAddress!)
+        p = Self.copyWords(p, text + schema.seqFragment.start, schema.seqFragment.count)
+        p += ByteText.writeDecimal(record.seq, to: p)
+        if let ts = record.ts {
+            p = Self.copyWords(p, text + schema.tsFragment.start, schema.tsFragment.count)
+            p += ByteText.writeDecimal(ts, to: p)
+        }
+        p = Self.copyWords(p, text + schema.devFragment.start, schema.devFragment.count)
+        p = Self.copyWords(p, UnsafePointer(device.baseAddress!), device.count)
+        p = Self.copyWords(p, text + fragment.start, fragment.count)
+        let event = record.event
+        for k in 0..<argumentCount {
+            let key = schema.keys[kind * JSONLinesSchema.maxArguments + k]
+            p = Self.copyWords(p, text + key.start, key.count)
+            p += ByteText.writeDecimal(event[argument: k], to: p)
+        }
+        p[0] = UInt8(ascii: "}")
+        p[1] = 0x0A
+        sink.advance(p + 2 - start)
+    }
+
+    /// Copies `n` bytes as whole words: up to 7 bytes more are read (the sources are padded) and
+    /// written (the reservation has room; the next piece overwrites them). Returns the end.
+    @inline(__always)
+    private static func copyWords(_ to: UnsafeMutablePointer<UInt8>, _ from: UnsafePointer<UInt8>,
+                                  _ n: Int) -> UnsafeMutablePointer<UInt8> {
+        let d = UnsafeMutableRawPointer(to), s = UnsafeRawPointer(from)
+        var k = 0
+        while k < n {
+            d.storeBytes(of: s.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+            k += 8
+        }
+        return to + n
+    }
+
+    /// Any line, `write`'s text included.
+    private func writeGeneral(_ record: TraceRecord, kind: Int, argumentCount: Int) throws {
+        let event = record.event
         // Fixed-size parts go through one reservation each; strings are appended with their own checks.
         try sink.reserve(64)
         put(JSONLinesSchema.seqKey)
@@ -68,12 +125,7 @@ public struct JSONLinesWriter {
             putDecimal(ts)
         }
         try sink.append(JSONLinesSchema.devKey)
-        // Traces name a few devices millions of times: keep the last name's escaped bytes.
-        if record.device != state.lastDevice {
-            state.lastDevice = record.device
-            state.lastDeviceBytes = escaped(record.device)
-        }
-        try sink.append(state.lastDeviceBytes)
+        try sink.append(UnsafeBufferPointer(state.deviceBytes))
         try sink.append(schema.bytes(of: schema.eventFragments[kind]))
         for k in 0..<argumentCount {
             let key = schema.bytes(of: schema.keys[kind * JSONLinesSchema.maxArguments + k])
@@ -82,7 +134,7 @@ public struct JSONLinesWriter {
             sink.advance(key.count)
             if schema.types[kind * JSONLinesSchema.maxArguments + k] == .string {
                 putByte(UInt8(ascii: "\""))
-                try sink.append(state.text(event.textID, escape: escaped))
+                try sink.append(state.text(event.textID))
                 try sink.reserve(1)
                 putByte(UInt8(ascii: "\""))
             } else {
@@ -145,7 +197,7 @@ public struct JSONLinesWriter {
     }
 
     /// String contents with JSON escapes, without the quotes.
-    private func escaped(_ s: String) -> [UInt8] {
+    fileprivate static func escaped(_ s: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count)
         var scratch = [UInt8](repeating: 0, count: 6)
@@ -167,13 +219,36 @@ private final class WriterState {
     var lastSeq: UInt64?
     var events: UInt64 = 0
     var ended = false
-    var lastDevice = ""
-    var lastDeviceBytes: [UInt8] = []
+    private var lastDevice = ""
+    /// The last device name, escaped, with 8 bytes of padding (see copyWords). Traces name a
+    /// few devices millions of times; these bytes are reused while the name stays the same.
+    private(set) var deviceBytes = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+
+    /// Makes `deviceBytes` hold `name`; returns their count.
+    @inline(__always)
+    func device(_ name: String) -> Int {
+        if name == lastDevice && deviceBytes.baseAddress != nil { return deviceBytes.count }
+        return setDevice(name)
+    }
+
+    private func setDevice(_ name: String) -> Int {
+        let bytes = JSONLinesWriter.escaped(name)
+        deviceBytes.baseAddress?.deallocate()
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 8)
+        p.initialize(repeating: 0, count: bytes.count + 8)
+        bytes.withUnsafeBufferPointer { if let b = $0.baseAddress { p.update(from: b, count: $0.count) } }
+        deviceBytes = UnsafeMutableBufferPointer(start: p, count: bytes.count)
+        lastDevice = name
+        return bytes.count
+    }
+
+    deinit { deviceBytes.baseAddress?.deallocate() }
     /// Escaped `write` texts by EventText id (ids are small and dense; the rare overflow id is
     /// escaped each time).
     private var texts: [[UInt8]?] = []
 
-    func text(_ id: EventText, escape: (String) -> [UInt8]) -> [UInt8] {
+    func text(_ id: EventText) -> [UInt8] {
+        let escape = JSONLinesWriter.escaped
         let i = Int(id.id)
         guard i < 1 << 20 else { return escape(id.string) }
         if i < texts.count, let t = texts[i] { return t }

@@ -38,31 +38,40 @@ public final class OpScriptRunner {
     /// Runs the script once. `onRead` sees every read's bus value (e.g. to compare with `# =>`).
     public func run(_ script: OpScript, onRead: (ReadResult) -> Void = { _ in },
                     sink: (TraceRecord) throws -> Void) throws {
-        for op in script.ops {
-            do {
-                switch op.kind {
-                case .write(let addr, let size, let value):
-                    try bus.write(addr, size: size, value: value)
-                case .read(let addr, let size, _):
-                    let v = try bus.read(addr, size: size)
-                    onRead(ReadResult(op: op, value: v))
-                case .clockStep(let ns):
-                    bus.step(ns)
-                case .systemReset:
-                    bus.systemReset()
-                }
-            } catch let e as BusError {
-                throw RunError.bus(file: script.name, line: op.line, e)
+        for op in script.ops { try run(op, file: script.name, onRead: onRead, sink: sink) }
+    }
+
+    /// Runs one operation of the script file `file` (named in errors).
+    public func run(_ op: Op, file: String, onRead: (ReadResult) -> Void = { _ in },
+                    sink: (TraceRecord) throws -> Void) throws {
+        do {
+            switch op.kind {
+            case .write(let addr, let size, let value):
+                try bus.write(addr, size: size, value: value)
+            case .read(let addr, let size, _):
+                let v = try bus.read(addr, size: size)
+                onRead(ReadResult(op: op, value: v))
+            case .clockStep(let ns):
+                bus.step(ns)
+            case .systemReset:
+                bus.systemReset()
             }
-            try drain(sink)
+        } catch let e as BusError {
+            throw RunError.bus(file: file, line: op.line, e)
         }
+        try drain(sink)
     }
 
     private func drain(_ sink: (TraceRecord) throws -> Void) rethrows {
-        for e in bus.output {
-            try sink(TraceRecord(seq: seq, ts: e.ts, device: names[e.device], event: e.event))
-            seq += 1
+        if bus.output.isEmpty { return }
+        defer { bus.output.removeAll(keepingCapacity: true) }
+        try bus.output.withUnsafeBufferPointer { output in
+            try names.withUnsafeBufferPointer { names in
+                for e in output {
+                    try sink(TraceRecord(seq: seq, ts: e.ts, device: names[e.device], event: e.event))
+                    seq += 1
+                }
+            }
         }
-        bus.output.removeAll(keepingCapacity: true)
     }
 }

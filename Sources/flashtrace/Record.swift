@@ -163,15 +163,11 @@ struct Record: ParsableCommand {
     /// ends inside one (replay would take its missing events for a divergence).
     private func runUntilStopped(_ runner: OpScriptRunner, _ script: OpScript, _ writer: JSONLinesWriter?,
                                  _ emit: (TraceRecord) throws -> Void) throws -> Int32? {
-        let single = script.ops.map { op -> OpScript in
-            var one = script
-            one.ops = [op]
-            return one
-        }
+        let ops = script.ops, file = script.name
         for _ in 0..<`repeat` {
-            for (i, op) in single.enumerated() {
+            for (i, op) in ops.enumerated() {
                 if i % 256 == 0, let sig = StopSignals.requested { return sig }
-                try runner.run(op, sink: emit)
+                try runner.run(op, file: file, sink: emit)
                 try writer?.flushAtBoundary()
             }
         }
