@@ -8,8 +8,20 @@
 #include "bt_symbols.h"
 #include "CBabeltraceShim.h"
 
+/// A registered event class: how ft_ctf_next reads its events.
+struct class_entry {
+    const void *cls;
+    int kind;
+    ft_ctf_layout layout;
+};
+
+enum { SLOTS = 256 };
+
 struct ft_ctf {
     bt_graph *graph;
+    struct class_entry *classes;
+    size_t nclasses, capclasses;
+    int slots[SLOTS];          // direct-mapped cache: index + 1 into classes, 0 = empty
     const bt_message **batch;  // the last batch, owned references from index on
     uint64_t capacity, count, index;
     const bt_message *held;    // the message the last item points into
@@ -143,6 +155,20 @@ ft_ctf *ft_ctf_open(const char *const *dirs, size_t count, char *err, size_t err
     return r;
 }
 
+static size_t slot_of(const void *cls) { return ((uintptr_t)cls >> 4) & (SLOTS - 1); }
+
+static const struct class_entry *find_class(ft_ctf *r, const void *cls) {
+    int s = r->slots[slot_of(cls)];
+    if (s > 0 && r->classes[s - 1].cls == cls) return &r->classes[s - 1];
+    for (size_t i = 0; i < r->nclasses; i++) {
+        if (r->classes[i].cls == cls) {
+            r->slots[slot_of(cls)] = (int)i + 1;
+            return &r->classes[i];
+        }
+    }
+    return NULL;
+}
+
 static void fill_discarded(const bt_message *m, ft_ctf_item *item) {
     item->has_count = BT(bt_message_discarded_events_get_count)(m, &item->count) == BT_PROPERTY_AVAILABILITY_AVAILABLE;
     const bt_stream_class *sc = BT(bt_stream_borrow_class_const)(BT(bt_message_discarded_events_borrow_stream_const)(m));
@@ -167,6 +193,12 @@ int ft_ctf_next(ft_ctf *r, ft_ctf_item *item, char *err, size_t errlen) {
                 item->name = BT(bt_event_class_get_name)(cls);
                 item->payload = BT(bt_event_borrow_payload_field_const)(ev);
                 r->held = m;
+                // Registered classes are read here, in one call per event.
+                const struct class_entry *e = find_class(r, cls);
+                item->kind = e ? e->kind : FT_CTF_UNREGISTERED;
+                item->bad_arg = -1;
+                item->has_text = e && e->layout.string_mask != 0;
+                if (e && e->kind >= 0 && item->payload) item->bad_arg = ft_ctf_read_event(item->payload, &e->layout, &item->values);
                 return FT_CTF_EVENT;
             }
             case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
@@ -193,8 +225,25 @@ int ft_ctf_next(ft_ctf *r, ft_ctf_item *item, char *err, size_t errlen) {
     }
 }
 
+int ft_ctf_register(ft_ctf *r, const void *cls, int kind, const ft_ctf_layout *layout) {
+    if (r->nclasses == r->capclasses) {
+        size_t cap = r->capclasses ? 2 * r->capclasses : 32;
+        struct class_entry *c = realloc(r->classes, cap * sizeof *c);
+        if (!c) return -1;
+        r->classes = c;
+        r->capclasses = cap;
+    }
+    struct class_entry *e = &r->classes[r->nclasses++];
+    e->cls = cls;
+    e->kind = kind;
+    if (layout) e->layout = *layout; else memset(&e->layout, 0, sizeof e->layout);
+    r->slots[slot_of(cls)] = (int)r->nclasses;
+    return 0;
+}
+
 void ft_ctf_close(ft_ctf *r) {
     if (!r) return;
+    free(r->classes);
     if (r->held) BT(bt_message_put_ref)(r->held);
     for (uint64_t i = r->index; i < r->count; i++) BT(bt_message_put_ref)(r->batch[i]);
     if (r->graph) BT(bt_graph_put_ref)(r->graph);
@@ -234,4 +283,25 @@ int64_t ft_ctf_member_signed(const void *payload, uint64_t i) {
 
 const char *ft_ctf_member_string(const void *payload, uint64_t i) {
     return BT(bt_field_string_get_value)(member(payload, i));
+}
+
+int ft_ctf_read_event(const void *payload, const ft_ctf_layout *l, ft_ctf_values *out) {
+    out->seq = BT(bt_field_integer_unsigned_get_value)(member(payload, l->seq));
+    out->ts = BT(bt_field_integer_unsigned_get_value)(member(payload, l->ts));
+    out->dev = BT(bt_field_string_get_value)(member(payload, l->dev));
+    for (uint32_t k = 0; k < l->nargs; k++) {
+        out->arg[k] = 0;
+        if (l->string_mask & (1u << k)) continue;
+        const bt_field *f = member(payload, l->arg[k]);
+        if (l->signed_mask & (1u << k)) {
+            int64_t v = BT(bt_field_integer_signed_get_value)(f);
+            if (v < 0 || (uint64_t)v > l->max[k]) { out->bad = v; return (int)k; }
+            out->arg[k] = (uint64_t)v;
+        } else {
+            uint64_t v = BT(bt_field_integer_unsigned_get_value)(f);
+            if (v > l->max[k]) { out->bad = (int64_t)v; return (int)k; }
+            out->arg[k] = v;
+        }
+    }
+    return -1;
 }

@@ -5,14 +5,15 @@ import FlashTraceIO
 
 // How one CTF event class maps back to the vocabulary: worked out once per class from its
 // payload's member names (the JSON-lines keys, see ProviderSource), then applied by index.
+// A plain value (the C layout holds the indices), so using it per event costs no reference
+// counting; ft_ctf_read_event reads an event's fields in one call.
 
 struct CTFEventMap {
     enum Role { case vocabulary(EventKind), deviceConfig, foreign }
     var role: Role
-    var seq = 0, ts = 0, dev = 0, config = 0
-    /// Member index of each argument of the kind, in EventSpec order, and its declared type.
-    var args: [UInt64] = []
-    var types: [ArgType] = []
+    var dev = 0, config = 0
+    /// Member indices of seq, ts, dev and each argument of the kind (EventSpec order).
+    var layout = ft_ctf_layout()
 
     /// `payload` is any event of the class; `name` its class name.
     init(name: String, payload: UnsafeRawPointer?) throws(CTFMapError) {
@@ -40,23 +41,45 @@ struct CTFEventMap {
             throw CTFMapError("unknown event \(name): it is not in this flashtrace's vocabulary")
         }
         role = .vocabulary(spec.kind)
-        seq = try index("seq", .u64)
-        ts = try index("ts", .u64)
-        dev = try index("dev", .string)
-        for a in spec.args {
-            args.append(UInt64(try index(a.name, a.type)))
-            types.append(a.type)
+        layout.seq = UInt64(try index("seq", .u64))
+        layout.ts = UInt64(try index("ts", .u64))
+        layout.dev = UInt64(try index("dev", .string))
+        precondition(spec.args.count <= Int(FT_CTF_MAX_ARGS))
+        layout.nargs = UInt32(spec.args.count)
+        for (k, a) in spec.args.enumerated() {
+            let i = UInt64(try index(a.name, a.type))
+            withUnsafeMutableBytes(of: &layout.arg) { $0.bindMemory(to: UInt64.self)[k] = i }
+            withUnsafeMutableBytes(of: &layout.max) { $0.bindMemory(to: UInt64.self)[k] = a.type == .string ? 0 : a.type.maxValue }
+            if a.type == .string { layout.string_mask |= 1 << UInt32(k) }
+            if a.type == .i32 && Int(ft_ctf_member_kind(payload, i)) == FT_CTF_SIGNED { layout.signed_mask |= 1 << UInt32(k) }
         }
     }
 
-    /// The event's arguments; throws when a value does not fit its declared type.
-    /// `texts` caches the ids of `write` texts by their C bytes (no String per event).
-    func event(_ kind: EventKind, payload: UnsafeRawPointer, texts: inout [([CChar], EventText)]) throws(CTFMapError) -> FlashEvent {
-        var e = FlashEvent(kind)
-        for k in 0..<args.count {
-            let i = args[k]
-            switch types[k] {
-            case .string:
+    /// What ft_ctf_next is told about the class (ft_ctf_register): the kind, whose events it
+    /// then reads itself, or a negative code for classes handed back as they are.
+    var registeredKind: Int32 {
+        switch role {
+        case .vocabulary(let kind): return Int32(kind.rawValue)
+        case .foreign: return CTFEventMap.foreignCode
+        case .deviceConfig: return CTFEventMap.deviceConfigCode
+        }
+    }
+    static let foreignCode: Int32 = -1
+    static let deviceConfigCode: Int32 = -2
+
+    /// The event of an item ft_ctf_next has read with this map's layout; throws when a value does
+    /// not fit its declared type. `texts` caches the ids of `write` texts by their C bytes.
+    func event(_ kind: EventKind, item: ft_ctf_item, texts: inout [([CChar], EventText)]) throws(CTFMapError) -> FlashEvent {
+        let v = item.values
+        if item.bad_arg >= 0 {
+            let bad = Int(item.bad_arg)
+            let shown = layout.signed_mask & (1 << UInt32(bad)) != 0 ? "\(v.bad)" : "\(UInt64(bitPattern: v.bad))"
+            throw CTFMapError("\"\(kind.spec.args[bad].name)\" out of range for \(kind.name): \(shown)")
+        }
+        var e = FlashEvent(kind, v.arg.0, v.arg.1, v.arg.2, v.arg.3, v.arg.4)
+        if layout.string_mask != 0, let payload = item.payload {
+            for k in 0..<Int(layout.nargs) where layout.string_mask & (1 << UInt32(k)) != 0 {
+                let i = withUnsafeBytes(of: layout.arg) { $0.bindMemory(to: UInt64.self)[k] }
                 let c = ft_ctf_member_string(payload, i)!
                 if let hit = texts.first(where: { strcmp($0.0, c) == 0 }) {
                     e.textID = hit.1
@@ -65,14 +88,6 @@ struct CTFEventMap {
                     if texts.count < 256 { texts.append((Array(UnsafeBufferPointer(start: c, count: strlen(c) + 1)), id)) }
                     e.textID = id
                 }
-            case .i32 where Int(ft_ctf_member_kind(payload, i)) == FT_CTF_SIGNED:
-                let v = ft_ctf_member_signed(payload, i)
-                guard v >= 0 else { throw CTFMapError("\"\(kind.spec.args[k].name)\" out of range for \(kind.name): \(v)") }
-                e[argument: k] = UInt64(v)
-            default:
-                let v = ft_ctf_member_unsigned(payload, i)
-                guard v <= types[k].maxValue else { throw CTFMapError("\"\(kind.spec.args[k].name)\" out of range for \(kind.name): \(v)") }
-                e[argument: k] = v
             }
         }
         return e

@@ -18,9 +18,9 @@ public struct CTFTraceReader: RecordSource {
     public private(set) var skippedLines = 0
 
     private let handle: Handle
+    /// Event classes seen, registered with the C reader (which then reads their events' fields).
     private var maps: [UnsafeRawPointer: CTFEventMap] = [:]
-    private var lastClass: UnsafeRawPointer?
-    private var lastMap: CTFEventMap?
+    private var lastDevice = -1
     /// Items read while looking for the header, with their lines.
     private var buffered: [(TraceItem, Int)] = []
     private var line = 0
@@ -127,23 +127,35 @@ public struct CTFTraceReader: RecordSource {
     }
 
     private mutating func event(_ item: ft_ctf_item, devices: inout [JSONValue]) throws -> TraceRecord? {
-        let cls = item.event_class!
-        let map: CTFEventMap
         do {
-            // Runs of one event class are common: the last map spares the dictionary lookup.
-            if cls == lastClass, let m = lastMap { map = m } else if let m = maps[cls] { map = m } else {
+            // The common case: a vocabulary event the C reader has already read.
+            if item.kind >= 0, let kind = EventKind(rawValue: UInt8(truncatingIfNeeded: item.kind)) {
+                sawEvent = true
+                let e: FlashEvent
+                if item.bad_arg < 0 && item.values.dev != nil && item.has_text == 0 {
+                    e = FlashEvent(kind, item.values.arg.0, item.values.arg.1, item.values.arg.2, item.values.arg.3, item.values.arg.4)
+                } else {
+                    guard item.values.dev != nil, let map = maps[item.event_class!] else { throw CTFMapError("event without payload") }
+                    e = try map.event(kind, item: item, texts: &texts)
+                }
+                let v = item.values
+                return TraceRecord(seq: v.seq, ts: v.ts == .max ? nil : v.ts, device: device(v.dev), event: e)
+            }
+            let cls = item.event_class!
+            let map: CTFEventMap
+            if let m = maps[cls] { map = m } else {
                 map = try CTFEventMap(name: String(cString: item.name), payload: item.payload)
                 maps[cls] = map
+                var layout = map.layout
+                guard ft_ctf_register(handle.reader, cls, map.registeredKind, &layout) == 0 else { throw CTFMapError("out of memory") }
             }
-            lastClass = cls
-            lastMap = map
-            if case .foreign = map.role {
-                skippedLines += 1
-                return nil
+            guard let payload = item.payload else {
+                if case .foreign = map.role { skippedLines += 1; return nil }
+                throw CTFMapError("event without payload")
             }
-            guard let payload = item.payload else { throw CTFMapError("event without payload") }
             switch map.role {
             case .foreign:
+                skippedLines += 1
                 return nil
             case .deviceConfig:
                 let name = String(cString: ft_ctf_member_string(payload, UInt64(map.dev)))
@@ -156,11 +168,14 @@ public struct CTFTraceReader: RecordSource {
                 }
                 return nil
             case .vocabulary(let kind):
+                // First event of its class: read here with the layout just registered.
                 sawEvent = true
-                let ts = ft_ctf_member_unsigned(payload, UInt64(map.ts))
-                return TraceRecord(seq: ft_ctf_member_unsigned(payload, UInt64(map.seq)), ts: ts == .max ? nil : ts,
-                                   device: device(ft_ctf_member_string(payload, UInt64(map.dev))),
-                                   event: try map.event(kind, payload: payload, texts: &texts))
+                var layout = map.layout
+                var read = item
+                read.bad_arg = ft_ctf_read_event(payload, &layout, &read.values)
+                let e = try map.event(kind, item: read, texts: &texts)
+                let v = read.values
+                return TraceRecord(seq: v.seq, ts: v.ts == .max ? nil : v.ts, device: device(v.dev), event: e)
             }
         } catch let e as CTFMapError {
             throw TraceFormatError(line: line, message: e.message)
@@ -168,9 +183,15 @@ public struct CTFTraceReader: RecordSource {
     }
 
     private mutating func device(_ c: UnsafePointer<CChar>) -> String {
-        for (bytes, name) in deviceNames where strcmp(bytes, c) == 0 { return name }
+        // Runs of one device are the rule: try the previous one first.
+        if lastDevice >= 0, strcmp(deviceNames[lastDevice].0, c) == 0 { return deviceNames[lastDevice].1 }
+        for (i, (bytes, name)) in deviceNames.enumerated() where strcmp(bytes, c) == 0 {
+            lastDevice = i
+            return name
+        }
         let name = String(cString: c)
         deviceNames.append((Array(UnsafeBufferPointer(start: c, count: strlen(c) + 1)), name))
+        lastDevice = deviceNames.count - 1
         return name
     }
 }

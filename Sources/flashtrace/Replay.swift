@@ -134,6 +134,9 @@ struct Replay: ParsableCommand {
             } else if var concrete = input as? TraceInput {
                 defer { input = concrete }
                 try engine.consumeAll(&concrete)
+            } else if var ctf = input as? CTFTraceReader {
+                defer { input = ctf }
+                try Self.feed(&ctf, engine)
             } else {
                 try Self.feed(&input, engine)
             }

@@ -12,6 +12,25 @@ typedef struct ft_ctf ft_ctf;
 enum { FT_CTF_ERROR = -1, FT_CTF_END = 0, FT_CTF_EVENT = 1, FT_CTF_DISCARDED = 2 };
 enum { FT_CTF_OTHER = 0, FT_CTF_UNSIGNED = 1, FT_CTF_SIGNED = 2, FT_CTF_STRING = 3 };
 
+/// Where an event class keeps its fields (member indices), worked out once per class, so an
+/// event is read with one call instead of one per field.
+enum { FT_CTF_MAX_ARGS = 5 };
+typedef struct {
+    uint64_t seq, ts, dev;
+    uint64_t arg[FT_CTF_MAX_ARGS];
+    uint64_t max[FT_CTF_MAX_ARGS];  // largest value the argument's declared type holds
+    uint32_t nargs;
+    uint32_t signed_mask;           // bit k: argument k is a signed integer field
+    uint32_t string_mask;           // bit k: argument k is a string (read separately)
+} ft_ctf_layout;
+
+typedef struct {
+    uint64_t seq, ts;
+    const char *dev;
+    uint64_t arg[FT_CTF_MAX_ARGS];  // integer arguments; 0 for strings
+    int64_t bad;                    // the out-of-range value when ft_ctf_read_event returns >= 0
+} ft_ctf_values;
+
 /// One message of the trace. Pointers stay valid until the next ft_ctf_next or ft_ctf_close.
 typedef struct {
     const void *event_class;  // identity of the event's class, stable while the trace is open
@@ -22,7 +41,18 @@ typedef struct {
     int has_range;            // discarded: begin_ns/end_ns (ns from the clock's origin) are known
     int64_t begin_ns;
     int64_t end_ns;
+    int kind;                 // event: the kind registered for its class (ft_ctf_register), or FT_CTF_UNREGISTERED
+    int bad_arg;              // event of a registered kind >= 0: as ft_ctf_read_event returns
+    int has_text;             // event of a registered kind >= 0: it has string arguments (not read)
+    ft_ctf_values values;     // event of a registered kind >= 0: its fields (read in ft_ctf_next)
 } ft_ctf_item;
+
+enum { FT_CTF_UNREGISTERED = -1000 };
+
+/// Tells the reader how to read events of class `event_class`: `kind` >= 0 makes ft_ctf_next
+/// read their fields with `layout` (may be NULL for kind < 0, which is only handed back).
+/// 0 on success, -1 when out of memory.
+int ft_ctf_register(ft_ctf *reader, const void *event_class, int kind, const ft_ctf_layout *layout);
 
 /// Loads libbabeltrace2.so.0 (once). 0 on success; else the reason in err.
 int ft_ctf_load_library(char *err, size_t errlen);
@@ -44,5 +74,9 @@ int ft_ctf_member_kind(const void *payload, uint64_t index);
 uint64_t ft_ctf_member_unsigned(const void *payload, uint64_t index);
 int64_t ft_ctf_member_signed(const void *payload, uint64_t index);
 const char *ft_ctf_member_string(const void *payload, uint64_t index);
+
+/// Reads seq, ts, dev and the integer arguments of an event laid out as `l`. Returns -1, or the
+/// index of the first argument whose value does not fit (negative, or above its max).
+int ft_ctf_read_event(const void *payload, const ft_ctf_layout *l, ft_ctf_values *out);
 
 #endif
