@@ -30,6 +30,9 @@ struct JSONLinesSchema: @unchecked Sendable {
     /// `kind * maxArguments + k` → the key of argument k.
     let keys: UnsafeMutableBufferPointer<Fragment>
     let types: UnsafeMutableBufferPointer<ArgType>
+    /// `kind * maxArguments + k` → the largest value argument k may take (strings: no limit,
+    /// their integer slot is unused).
+    let maxima: UnsafeMutableBufferPointer<UInt64>
     let argumentCounts: UnsafeMutableBufferPointer<Int>
     /// Per kind: whether an argument is a string (`write`'s text).
     let hasText: UnsafeMutableBufferPointer<Bool>
@@ -85,6 +88,8 @@ struct JSONLinesSchema: @unchecked Sendable {
         _ = keys.initialize(from: fragments)
         types = .allocate(capacity: argTypes.count)
         _ = types.initialize(from: argTypes)
+        maxima = .allocate(capacity: argTypes.count)
+        _ = maxima.initialize(from: argTypes.map { $0 == .string ? .max : $0.maxValue })
         argumentCounts = .allocate(capacity: counts.count)
         _ = argumentCounts.initialize(from: counts)
         hasText = .allocate(capacity: events.count)

@@ -49,23 +49,24 @@ public struct JSONLinesWriter {
         if let last = state.lastSeq, record.seq <= last {
             throw TraceFormatError(line: 0, message: "seq must increase (\(record.seq) after \(last))")
         }
-        for k in 0..<argumentCount {
-            let type = schema.types[kind * JSONLinesSchema.maxArguments + k]
-            if type != .string && event[argument: k] > type.maxValue {
-                throw TraceFormatError(line: 0, message:
-                    "\"\(event.kind.spec.args[k].name)\" out of range for \(type.displayName) in \(event.kind.name): \(event[argument: k])")
-            }
-        }
         if state.ended { throw TraceFormatError(line: 0, message: "event written after the end line") }
-        state.lastSeq = record.seq
-        state.events += 1
-
         if state.device(record.device) + schema.eventFragments[kind].count + 400 <= 4096
             && !schema.hasText[kind] {
             try writeFast(record, kind: kind, argumentCount: argumentCount)
         } else {
+            for k in 0..<argumentCount where event[argument: k] > schema.maxima[kind * JSONLinesSchema.maxArguments + k] {
+                throw outOfRange(event, k)
+            }
             try writeGeneral(record, kind: kind, argumentCount: argumentCount)
         }
+        state.lastSeq = record.seq
+        state.events += 1
+    }
+
+    private func outOfRange(_ event: FlashEvent, _ k: Int) -> TraceFormatError {
+        let type = schema.types[Int(event.kind.rawValue) * JSONLinesSchema.maxArguments + k]
+        return TraceFormatError(line: 0, message:
+            "\"\(event.kind.spec.args[k].name)\" out of range for \(type.displayName) in \(event.kind.name): \(event[argument: k])")
     }
 
     /// The common line, written in one reservation with word-sized copies of the fragments.
@@ -90,9 +91,13 @@ public struct JSONLinesWriter {
         p = Self.copyWords(p, text + fragment.start, fragment.count)
         let event = record.event
         for k in 0..<argumentCount {
+            let value = event[argument: k]
+            // Checked here: nothing counts as written before `advance`, so a rejected record
+            // leaves no trace in the output.
+            if value > schema.maxima[kind * JSONLinesSchema.maxArguments + k] { throw outOfRange(event, k) }
             let key = schema.keys[kind * JSONLinesSchema.maxArguments + k]
             p = Self.copyWords(p, text + key.start, key.count)
-            p += ByteText.writeDecimal(event[argument: k], to: p)
+            p += ByteText.writeDecimal(value, to: p)
         }
         p[0] = UInt8(ascii: "}")
         p[1] = 0x0A
