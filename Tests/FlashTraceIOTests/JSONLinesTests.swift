@@ -117,6 +117,44 @@ final class JSONLinesTests: XCTestCase {
         }
     }
 
+    /// The writer and the reader's fast path convert integers eight digits at a time; every
+    /// digit count and the 32/64-bit and 8/16-digit boundaries must survive the round trip and
+    /// print exactly as decimal.
+    func testIntegersAtDigitBoundaries() throws {
+        var values: [UInt64] = [0, 1, 9, 10, 99, 100, UInt64(UInt32.max), UInt64(UInt32.max) + 1, .max, .max - 1]
+        var p: UInt64 = 1
+        for _ in 0..<19 {
+            p *= 10
+            values += [p - 1, p, p + 1]
+        }
+        values = Array(Set(values)).sorted()
+        var recs: [TraceRecord] = []
+        for v in values {
+            // seq, ts and offset (u64) carry every value, in order; value (u32) its low half.
+            recs.append(TraceRecord(seq: v, ts: v, device: "virt.flash1",
+                                    event: .dataRead(v, 4, UInt32(truncatingIfNeeded: v))))
+        }
+        let path = tempPath("digits.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try write(recs, to: path)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst()
+        for (line, r) in zip(lines, recs) {
+            XCTAssertTrue(line.hasPrefix("{\"seq\":\(r.seq),\"ts\":\(r.ts!),"), String(line))
+            XCTAssertTrue(line.contains("\"offset\":\(r.event.a0),"), String(line))
+            XCTAssertTrue(line.contains("\"value\":\(r.event.a2)}"), String(line))
+        }
+        var reader = try JSONLinesReader(path: path)
+        XCTAssertEqual(try readAll(&reader), recs)
+
+        // Leading zeros and values beyond 64 bits are not canonical: the general parser rejects them.
+        expectError(h + #"{"seq":007,"dev":"d","event":"reset"}"# + "\n", line: 2, "invalid JSON")
+        expectError(h + #"{"seq":00000000012,"dev":"d","event":"reset"}"# + "\n", line: 2, "invalid JSON")
+        expectError(h + #"{"seq":18446744073709551616,"dev":"d","event":"reset"}"# + "\n", line: 2,
+                    "integer out of 64-bit range at column 8")
+        expectError(h + #"{"seq":1,"dev":"d","event":"data_read","offset":123456789012345678901,"size":4,"value":0}"# + "\n",
+                    line: 2, "integer out of 64-bit range at column 49")
+    }
+
     func expectError(_ body: String, line: Int, _ message: String, maxLineLength: Int = 1 << 20,
                      file: StaticString = #filePath, sourceLine: UInt = #line) {
         let bytes = Array(body.utf8)
