@@ -100,58 +100,22 @@ struct Replay: ParsableCommand {
 
     /// As above; `skipped` counts the lines --keep-going skipped.
     func replayOne(collectActivity: Bool, progress: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
-        var input: any RecordSource
-        if let ctf = try openCTF() {
-            input = ctf
-        } else {
-            do { input = try TraceInput(path: trace) } catch let e as TraceFormatError {
-                throw fail("\(trace):\(e.line > 0 ? "\(e.line):" : "") \(e.message)", .dataError)
-            } catch {
-                throw fail("\(trace): \(error)", .noInput)
-            }
-        }
-        defer { input.close() }
-        if let text = input as? TraceInput, text.form == .qemuLog { try Self.requirePflashEvents(trace) }
-        let base = try baseDevices(input)
-        let (configs, images) = try devices.resolve(base: base)
-        if configs.isEmpty {
-            throw fail("\(trace): no devices known: pass --board or --device", .usage)
-        }
-        let engine: ReplayEngine
-        do { engine = try ReplayEngine(configs: configs, images: images) } catch {
-            throw fail("\(error)", .usage)
-        }
-        // Only the HTML page needs per-block data and a timeline; other formats stay constant-memory.
-        let activity = collectActivity ? ActivityCollector(configs: configs) : nil
-        engine.observer = activity
         let meter = ProgressMeter(label: "replay", quiet: quiet || !progress)
-        if meter.enabled { input = ProgressSource(input, meter: meter, path: trace) }
+        var session = try TraceSession.open(self, progress: meter.enabled ? meter : nil)
+        // Only the HTML page needs per-block data and a timeline; other formats stay constant-memory.
+        let activity = collectActivity ? ActivityCollector(configs: session.configs) : nil
+        session.engine.observer = activity
         do {
-            // The common case, a file read by TraceInput, runs on the concrete type: no
-            // existential dispatch per event.
-            if keepGoing {
-                skipped = try Self.feedKeepingGoing(&input, engine, trace: trace)
-            } else if var concrete = input as? TraceInput {
-                defer { input = concrete }
-                try engine.consumeAll(&concrete)
-            } else if var ctf = input as? CTFTraceReader {
-                defer { input = ctf }
-                try Self.feed(&ctf, engine)
-            } else {
-                try Self.feed(&input, engine)
-            }
-        } catch let e as TraceFormatError {
-            throw fail("\(trace):\(e.line): \(e.message)", .dataError)
-        } catch let e as ReplayError {
-            throw fail("\(trace):\(e.line): \(e.message)", .dataError)
+            skipped = try session.runToEnd(keepGoing: keepGoing)
         } catch {
-            throw fail("\(trace): \(error)", .noInput)
+            session.input.close()
+            throw error
         }
-        let report = engine.finish(trace: trace, truncatedLine: input.truncatedLastLine ? input.lineNumber + 1 : nil)
-        if !quiet && input.skippedLines > 0 {
-            warn("\(trace): skipped \(input.skippedLines) lines that are not pflash trace events")
+        let report = session.finish()
+        if !quiet && session.input.skippedLines > 0 {
+            warn("\(trace): skipped \(session.input.skippedLines) lines that are not pflash trace events")
         }
-        return (report, activity?.result(), input.lineNumber)
+        return (report, activity?.result(), session.input.lineNumber)
     }
 
     static func feed<S: RecordSource>(_ input: inout S, _ engine: ReplayEngine) throws {

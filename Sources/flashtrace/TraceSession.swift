@@ -1,12 +1,13 @@
 import ArgumentParser
 import FlashAnalysis
 import FlashEvents
+import FlashLTTng
 import FlashModel
 import FlashTraceIO
 
 // A trace opened the way `replay` opens it (any input form, devices from the trace or the
-// device options), with an engine ready to run: shared by `diff` and `convert --to chrome-json`.
-// It reuses Replay's own opening and device inference so every command reads the same forms.
+// device options), with an engine ready to run: `replay`, `diff` and `convert --to chrome-json`
+// all open and read traces through it, so every command reads the same forms.
 
 struct TraceSession {
     let path: String
@@ -18,6 +19,12 @@ struct TraceSession {
         var replay = try Replay.parse(["--", path])
         replay.devices = devices
         replay.quiet = quiet
+        return try open(replay, progress: progress)
+    }
+
+    /// Opens `replay.trace` with `replay`'s device options.
+    static func open(_ replay: Replay, progress: ProgressMeter?) throws(ExitCode) -> TraceSession {
+        let path = replay.trace
         var input: any RecordSource
         if let ctf = try replay.openCTF() {
             input = ctf
@@ -28,16 +35,41 @@ struct TraceSession {
                 throw fail("\(path): \(error)", .noInput)
             }
         }
-        if let progress { input = ProgressSource(input, meter: progress, path: path) }
-        do {
-            let (configs, images) = try devices.resolve(base: try replay.baseDevices(input))
+        do throws(ExitCode) {
+            if let text = input as? TraceInput, text.form == .qemuLog { try Replay.requirePflashEvents(path) }
+            let (configs, images) = try replay.devices.resolve(base: try replay.baseDevices(input))
             if configs.isEmpty { throw fail("\(path): no devices known: pass --board or --device", .usage) }
             let engine: ReplayEngine
             do { engine = try ReplayEngine(configs: configs, images: images) } catch { throw fail("\(error)", .usage) }
+            if let progress { input = ProgressSource(input, meter: progress, path: path) }
             return TraceSession(path: path, input: input, configs: configs, engine: engine)
         } catch {
             input.close()
             throw error
+        }
+    }
+
+    /// Replays the rest of the trace; returns how many lines --keep-going skipped. The common
+    /// inputs run on their concrete types: no existential dispatch or item wrapping per event.
+    mutating func runToEnd(keepGoing: Bool) throws(ExitCode) -> Int {
+        do {
+            if keepGoing { return try Replay.feedKeepingGoing(&input, engine, trace: path) }
+            if var concrete = input as? TraceInput {
+                defer { input = concrete }
+                try engine.consumeAll(&concrete)
+            } else if var ctf = input as? CTFTraceReader {
+                defer { input = ctf }
+                try Replay.feed(&ctf, engine)
+            } else {
+                try Replay.feed(&input, engine)
+            }
+            return 0
+        } catch let e as TraceFormatError {
+            throw fail("\(path):\(e.line): \(e.message)", .dataError)
+        } catch let e as ReplayError {
+            throw fail("\(path):\(e.line): \(e.message)", .dataError)
+        } catch {
+            throw fail("\(path): \(error)", .noInput)
         }
     }
 
