@@ -23,6 +23,12 @@ public struct JSONLinesReader {
                                         maxLineLength: maxLineLength))
     }
 
+    /// As above, with `prefix`: the bytes already read from `fd`.
+    init(fd: Int32, path: String?, prefix: [UInt8]) throws {
+        try self.init(lines: LineReader(fd: fd, owned: false, path: path, chunkSize: 1 << 20,
+                                        maxLineLength: Self.defaultMaxLineLength, prefix: prefix))
+    }
+
     public init(bytes: [UInt8], maxLineLength: Int = defaultMaxLineLength, chunkSize: Int = 1 << 20) throws {
         try self.init(lines: LineReader(bytes: bytes, chunkSize: chunkSize, maxLineLength: maxLineLength))
     }

@@ -34,15 +34,18 @@ final class LineReader {
     /// Number of the line most recently returned (1-based).
     private(set) var lineNumber = 0
 
-    init(fd: Int32, owned: Bool, path: String?, chunkSize: Int, maxLineLength: Int) {
+    /// `prefix`: bytes already read from `fd` (to detect the format of a pipe), served first.
+    init(fd: Int32, owned: Bool, path: String?, chunkSize: Int, maxLineLength: Int, prefix: [UInt8] = []) {
         precondition(chunkSize > 0 && maxLineLength > 0)
         source = .fd(fd, owned: owned)
         self.path = path
         self.chunkSize = chunkSize
         self.maxLineLength = maxLineLength
         // A pending partial line is at most maxLineLength bytes, so a full chunk always fits after it.
-        capacity = chunkSize + maxLineLength + 1
+        capacity = max(chunkSize + maxLineLength + 1, prefix.count)
         buffer = .allocate(capacity: capacity)
+        prefix.withUnsafeBufferPointer { if let b = $0.baseAddress { buffer.update(from: b, count: $0.count) } }
+        end = prefix.count
     }
 
     convenience init(bytes: [UInt8], chunkSize: Int, maxLineLength: Int) {

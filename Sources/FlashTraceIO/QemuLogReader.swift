@@ -19,6 +19,12 @@ public struct QemuLogReader {
                                                   maxLineLength: maxLineLength))
     }
 
+    /// From `fd`, whose first bytes (`prefix`) were already read.
+    init(fd: Int32, path: String?, prefix: [UInt8]) {
+        storage = QemuLogReaderStorage(LineReader(fd: fd, owned: false, path: path, chunkSize: 1 << 20,
+                                                  maxLineLength: JSONLinesReader.defaultMaxLineLength, prefix: prefix))
+    }
+
     public init(bytes: [UInt8], maxLineLength: Int = JSONLinesReader.defaultMaxLineLength, chunkSize: Int = 1 << 20) {
         storage = QemuLogReaderStorage(LineReader(bytes: bytes, chunkSize: chunkSize, maxLineLength: maxLineLength))
     }

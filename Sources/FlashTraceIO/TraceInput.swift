@@ -18,8 +18,23 @@ public struct TraceInput {
     private var json: JSONLinesReader?
     private var qemu: QemuLogReader?
 
+    /// `path` "-" reads standard input (a pipe from `flashtrace record -o -` works).
     public init(path: String) throws {
         self.path = path
+        if path == TraceInput.standardInput {
+            let (form, prefix) = try TraceInput.detect(fd: 0)
+            self.form = form
+            switch form {
+            case .jsonLines:
+                let r = try JSONLinesReader(fd: 0, path: "standard input", prefix: prefix)
+                header = r.header
+                json = r
+            case .qemuLog:
+                qemu = QemuLogReader(fd: 0, path: "standard input", prefix: prefix)
+                header = nil
+            }
+            return
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw TraceIOError(operation: "open", path: path, code: ENOENT)
@@ -37,6 +52,27 @@ public struct TraceInput {
             qemu = try QemuLogReader(path: path)
             header = nil
         }
+    }
+
+    /// The path that means standard input.
+    public static let standardInput = "-"
+
+    /// Reads from `fd` up to the first byte that is not white space (at most 64 KiB): the form,
+    /// and every byte read, which the reader must see first.
+    static func detect(fd: Int32) throws -> (TraceForm, [UInt8]) {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < 64 << 10 {
+            let n = try chunk.withUnsafeMutableBufferPointer {
+                try FileDescriptorIO.read(fd, into: $0.baseAddress!, count: $0.count, path: "standard input")
+            }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+            if let b = chunk[0..<n].first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
+                return (b == UInt8(ascii: "{") ? .jsonLines : .qemuLog, bytes)
+            }
+        }
+        return (.qemuLog, bytes)  // empty or blank: the QEMU reader reports "no events"
     }
 
     static func detect(_ path: String) throws -> TraceForm {

@@ -54,6 +54,9 @@ struct Convert: ParsableCommand {
         }
         if to == .jsonLines && (devices.overridesDevices || configs.isEmpty) {
             if !devices.overridesDevices {
+                if trace == TraceInput.standardInput {
+                    throw fail("standard input: a QEMU log read from a pipe needs its devices: pass --board or --device", .usage)
+                }
                 let names = (try? TraceInput.deviceNames(inQemuLog: trace)) ?? []
                 if let board = Board.infer(fromDeviceNames: names) {
                     configs = board.devices()

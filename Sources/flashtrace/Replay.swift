@@ -11,7 +11,7 @@ struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a trace through the flash state machine and report what the firmware did wrong.",
         discussion: """
-            TRACE is a flashtrace JSON-lines file or a QEMU log written with -trace 'pflash_*' -D FILE (with or without -msg timestamp=on), detected from its content. A JSON-lines trace carries its devices; for a QEMU log the board is inferred from the device names (virt.flash0/1 -> virt, system.flash0/1 -> q35 with sizes from --image files) or given with --board/--device. A directory is an LTTng (CTF) trace folder from `record --sink lttng|both` (any level above the stream files); its flashtrace:device_config events carry the devices.
+            TRACE is a flashtrace JSON-lines file or a QEMU log written with -trace 'pflash_*' -D FILE (with or without -msg timestamp=on), detected from its content. A JSON-lines trace carries its devices; for a QEMU log the board is inferred from the device names (virt.flash0/1 -> virt, system.flash0/1 -> q35 with sizes from --image files) or given with --board/--device. A directory is an LTTng (CTF) trace folder from `record --sink lttng|both` (any level above the stream files); its flashtrace:device_config events carry the devices. "-" reads standard input (a QEMU log read that way needs --board or --device).
 
             Exit status: 0 no finding at or above --fail-on, 1 there is one, 64 usage error, 65 malformed trace, 66 unreadable input, 69 libbabeltrace2 missing (CTF folders).
 
@@ -22,6 +22,7 @@ struct Replay: ParsableCommand {
               flashtrace replay run.jsonl --backing-size virt.flash1=512K   # what would a smaller image lose?
               flashtrace replay run.jsonl --format json -o report.json --fail-on warning
               flashtrace replay a.jsonl b.log lttng-traces/c --jobs 2    # one table for all
+              flashtrace record --repeat 1000 -o - | flashtrace replay -
             """
     )
 
@@ -135,6 +136,10 @@ struct Replay: ParsableCommand {
         }
         if devices.overridesDevices { return [] }
         if input is CTFTraceReader { throw noDevicesInCTF() }
+        if trace == TraceInput.standardInput {
+            // Inferring the board reads the log's first events ahead, which a pipe cannot give back.
+            throw fail("standard input: a QEMU log read from a pipe needs its devices: pass --board or --device", .usage)
+        }
         let names: [String]
         do { names = try TraceInput.deviceNames(inQemuLog: trace) } catch let e as TraceFormatError {
             throw fail("\(trace):\(e.line): \(e.message)", .dataError)

@@ -36,7 +36,9 @@ struct TraceSession {
             }
         }
         do throws(ExitCode) {
-            if let text = input as? TraceInput, text.form == .qemuLog { try Replay.requirePflashEvents(path) }
+            if let text = input as? TraceInput, text.form == .qemuLog, path != TraceInput.standardInput {
+                try Replay.requirePflashEvents(path)
+            }
             let (configs, images) = try replay.devices.resolve(base: try replay.baseDevices(input))
             if configs.isEmpty { throw fail("\(path): no devices known: pass --board or --device", .usage) }
             let engine: ReplayEngine

@@ -57,4 +57,29 @@ final class ReplayCLITests: XCTestCase {
         let u = try flashtrace(["replay", "t.jsonl", "--format", "yaml"], cwd: dir)
         XCTAssertEqual(u.status, 64, u.stderr)
     }
+
+    /// "-" reads the trace from standard input: JSON lines carry their devices, a QEMU log needs
+    /// --board (the board cannot be inferred by reading a pipe ahead).
+    func testStandardInput() throws {
+        let dir = try temporaryDirectory()
+        XCTAssertEqual(try flashtrace(["record", "-q", "-o", "t.jsonl"], cwd: dir).status, 0)
+        XCTAssertEqual(try flashtrace(["convert", "-q", "t.jsonl", "--to", "qemu-log", "-o", "t.log"], cwd: dir).status, 0)
+        let jsonl = try String(contentsOf: dir.appendingPathComponent("t.jsonl"), encoding: .utf8)
+        let log = try String(contentsOf: dir.appendingPathComponent("t.log"), encoding: .utf8)
+        let fromFile = try flashtrace(["replay", "t.jsonl", "--format", "json"], cwd: dir)
+        let fromPipe = try flashtrace(["replay", "-", "--format", "json"], cwd: dir, input: jsonl)
+        XCTAssertEqual(fromPipe.status, 0, fromPipe.stderr)
+        XCTAssertEqual(fromPipe.stdout.replacingOccurrences(of: #""trace":"-""#, with: #""trace":"t.jsonl""#), fromFile.stdout)
+
+        let noBoard = try flashtrace(["replay", "-"], cwd: dir, input: log)
+        XCTAssertEqual(noBoard.status, 64, noBoard.stderr)
+        XCTAssertTrue(noBoard.stderr.contains("pass --board or --device"), noBoard.stderr)
+        let withBoard = try flashtrace(["replay", "-", "--board", "virt"], cwd: dir, input: log)
+        XCTAssertEqual(withBoard.status, 0, withBoard.stderr)
+        XCTAssertTrue(withBoard.stdout.contains("0 errors, 0 warnings, 0 divergences"), withBoard.stdout)
+
+        let torn = try flashtrace(["replay", "-"], cwd: dir, input: String(jsonl.prefix(300)))
+        XCTAssertEqual(torn.status, 65, torn.stderr)
+        XCTAssertTrue(torn.stderr.contains("-:1:"), torn.stderr)
+    }
 }
