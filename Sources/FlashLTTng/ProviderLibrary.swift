@@ -53,9 +53,12 @@ public enum ProviderLibrary {
         // Lets a channel created with --blocking-timeout make the app wait instead of discarding
         // (lttng-ust reads it when it starts, i.e. during this dlopen). The user's value wins.
         setenv("LTTNG_UST_ALLOW_BLOCKING", "1", 0)
-        guard dlopen(path, RTLD_NOW | RTLD_GLOBAL) != nil else {
-            let reason = dlerror().map { String(cString: $0) } ?? "unknown error"
-            throw LTTngError(.unavailable, "cannot load the tracepoint provider \(path): \(reason)")
+        // dlopen(RTLD_NOW | RTLD_GLOBAL). In ThreadSanitizer builds it runs on a thread of its
+        // own and the process then exits before library destructors (tracepoints.c says why).
+        var reason = [CChar](repeating: 0, count: 1024)
+        guard ft_tp_load(path, &reason, reason.count) != nil else {
+            let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw LTTngError(.unavailable, "cannot load the tracepoint provider \(path): \(text.isEmpty ? "unknown error" : text)")
         }
         loadedPath = path
         return path

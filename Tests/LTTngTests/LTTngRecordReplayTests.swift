@@ -45,6 +45,7 @@ final class LTTngRecordReplayTests: XCTestCase {
         XCTAssertTrue(r.output.contains("LTTng trace written to \(d)/edk2"), r.output)
         XCTAssertTrue(r.output.contains("LTTng trace written to \(d)/lttng-traces/cfi02"), r.output)
         XCTAssertFalse(r.output.contains("discarded"), r.output)
+        XCTAssertFalse(r.output.contains("Sanitizer"), r.output)  // nor lttng-ust's helper processes
 
         for (jsonl, ctf) in [("edk2.jsonl", "edk2"), ("cfi02.jsonl", "lttng-traces/cfi02")] {
             let jsonPath = "\(d)/\(jsonl)", ctfPath = "\(d)/\(ctf)"

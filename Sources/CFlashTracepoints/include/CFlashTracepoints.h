@@ -4,6 +4,7 @@
 #ifndef CFLASHTRACEPOINTS_H
 #define CFLASHTRACEPOINTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /// State word of each tracepoint: vocabulary kinds by EventKind raw value, then device_config.
@@ -31,5 +32,12 @@ void ft_tp_emit(unsigned kind, const char *dev, uint64_t seq, uint64_t ts,
 
 /// Fires device_config with a device's header object.
 void ft_tp_device_config(const char *dev, const char *config);
+
+/// Loads the probe library: dlopen(path, RTLD_NOW | RTLD_GLOBAL), which runs liblttng-ust's
+/// constructor (registration with the session daemon). NULL on failure, with dlerror()'s text
+/// in `error` (`size` bytes). In ThreadSanitizer builds the dlopen runs on a short-lived thread
+/// that this call joins, and once loaded the process exits before library destructors run
+/// (tracepoints.c says why); otherwise the dlopen runs on the calling thread.
+void *ft_tp_load(const char *path, char *error, size_t size);
 
 #endif
