@@ -181,6 +181,13 @@ enum ByteText {
     static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         let a = UnsafeRawPointer(a), b = UnsafeRawPointer(b)
         if count >= 8 {
+            // 8 to 16 bytes (most keys and names): the first and the last word, without a branch.
+            if count <= 16 {
+                let first = a.loadUnaligned(as: UInt64.self) ^ b.loadUnaligned(as: UInt64.self)
+                let last = a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                    ^ b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                return first | last == 0
+            }
             // Whole words, then one last word overlapping the previous one: no byte loop.
             var k = 0
             while k + 8 < count {

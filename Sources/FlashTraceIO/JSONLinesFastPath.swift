@@ -1,54 +1,80 @@
 // The reader's fast path: accepts only lines exactly as JSONLinesWriter writes them (canonical
 // key order, no whitespace, no escapes, ASCII strings, in-range integers without leading zeros)
-// and returns nil on anything else. It never reports errors: every line it declines goes to the
+// and returns false on anything else. It never reports errors: every line it declines goes to the
 // general parser, which produces the results and the error messages, so both paths agree.
 
 import FlashEvents
 
+/// What a canonical line holds, filled in place by scanCanonical (plain fields, no optionals:
+/// the reader keeps one and reuses it, rather than a large optional result per line).
 struct CanonicalEventLine {
-    var seq: UInt64
-    var ts: UInt64?
-    var device: Range<Int>
-    /// Integer arguments filled in; `text` is left empty (see `text`).
-    var event: FlashEvent
-    var text: Range<Int>?
+    var seq: UInt64 = 0
+    var ts: UInt64 = 0
+    var hasTs = false
+    /// The device name's bytes in the line.
+    var deviceStart = 0, deviceEnd = 0
+    /// The device name is the one the caller passed as `previousDevice`.
+    var sameDevice = false
+    /// Integer arguments filled in; the text is left to the caller (`textStart..<textEnd`).
+    var event = FlashEvent(.reset)
+    var hasText = false
+    var textStart = 0, textEnd = 0
 }
 
 extension JSONLinesSchema {
-    func scanCanonical(_ p: UnsafeBufferPointer<UInt8>, names: EventNameLookup) -> CanonicalEventLine? {
+    /// `previousDevice`: the previous line's device name followed by `","event":"` (or empty);
+    /// traces run long stretches on one device, and one comparison then covers both.
+    func scanCanonical(_ p: UnsafeBufferPointer<UInt8>, names: EventNameLookup,
+                       previousDevice: UnsafeBufferPointer<UInt8>, into out: inout CanonicalEventLine) -> Bool {
         var i = 0
-        guard p.count > 0, match(p, &i, seqFragment), let seq = canonicalInteger(p, &i) else { return nil }
-        var ts: UInt64?
+        guard p.count > 0, match(p, &i, seqFragment), let seq = canonicalInteger(p, &i) else { return false }
+        out.seq = seq
+        out.hasTs = false
         if match(p, &i, tsFragment) {
-            guard let t = canonicalInteger(p, &i) else { return nil }
-            ts = t
+            guard let t = canonicalInteger(p, &i) else { return false }
+            out.ts = t
+            out.hasTs = true
         }
-        guard match(p, &i, devFragment), let device = plainString(p, &i) else { return nil }
-        // plainString stops on the closing quote, which starts `","event":"`.
-        guard match(p, &i, eventKeyFragment) else { return nil }
+        guard match(p, &i, devFragment) else { return false }
+        out.deviceStart = i
+        if previousDevice.count > 0, p.count - i >= previousDevice.count,
+           ByteText.equalBytes(p.baseAddress! + i, previousDevice.baseAddress!, previousDevice.count) {
+            // Those bytes passed plainString on an earlier line, so they would here.
+            out.deviceEnd = i + previousDevice.count - eventKeyFragment.count
+            i += previousDevice.count
+            out.sameDevice = true
+        } else {
+            guard let d = plainString(p, &i) else { return false }
+            // plainString stops on the closing quote, which starts `","event":"`.
+            guard match(p, &i, eventKeyFragment) else { return false }
+            out.deviceEnd = d.upperBound
+            out.sameDevice = false
+        }
         guard let nameRange = plainString(p, &i),
-              let kind = names.kind(UnsafeBufferPointer(rebasing: p[nameRange])) else { return nil }
+              let kind = names.kind(UnsafeBufferPointer(rebasing: p[nameRange])) else { return false }
         i += 1
 
-        var event = FlashEvent(kind)
-        var text: Range<Int>?
+        out.event = FlashEvent(kind)
+        out.hasText = false
         let kindIndex = Int(kind.rawValue)
         for k in 0..<argumentCounts[kindIndex] {
-            guard matchKey(p, &i, kind: kindIndex, argument: k) else { return nil }
-            let type = types[kindIndex * JSONLinesSchema.maxArguments + k]
-            if type == .string {
-                guard i < p.count, p[i] == UInt8(ascii: "\"") else { return nil }
+            guard matchKey(p, &i, kind: kindIndex, argument: k) else { return false }
+            if types[kindIndex * JSONLinesSchema.maxArguments + k] == .string {
+                guard i < p.count, p[i] == UInt8(ascii: "\"") else { return false }
                 i += 1
-                guard let t = plainString(p, &i) else { return nil }
+                guard let t = plainString(p, &i) else { return false }
                 i += 1
-                text = t
+                out.textStart = t.lowerBound
+                out.textEnd = t.upperBound
+                out.hasText = true
             } else {
-                guard let v = canonicalInteger(p, &i), v <= type.maxValue else { return nil }
-                event[argument: k] = v
+                guard let v = canonicalInteger(p, &i), v <= maxima[kindIndex * JSONLinesSchema.maxArguments + k] else {
+                    return false
+                }
+                out.event[argument: k] = v
             }
         }
-        guard i + 1 == p.count, p[i] == UInt8(ascii: "}") else { return nil }
-        return CanonicalEventLine(seq: seq, ts: ts, device: device, event: event, text: text)
+        return i + 1 == p.count && p[i] == UInt8(ascii: "}")
     }
 }
 

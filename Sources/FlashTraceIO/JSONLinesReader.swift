@@ -76,7 +76,25 @@ private final class ReaderStorage {
     var missingEnd = false
     var end: TraceEnd?
 
+    /// The last device name read on the fast path and its bytes followed by `","event":"`
+    /// (scanCanonical's `previousDevice`); allocated here, freed in deinit.
+    private var scanned = CanonicalEventLine()
+    private var lastDevice = ""
+    private var lastDeviceBytes = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+
     init(lines: LineReader) { self.lines = lines }
+
+    deinit { lastDeviceBytes.baseAddress?.deallocate() }
+
+    private func rememberDevice(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) {
+        lastDeviceBytes.baseAddress?.deallocate()
+        let key = schema.bytes(of: schema.eventKeyFragment)
+        let b = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count + key.count)
+        _ = b.initialize(from: bytes)
+        (b.baseAddress! + bytes.count).initialize(from: key.baseAddress!, count: key.count)
+        lastDeviceBytes = b
+        lastDevice = name
+    }
 
     func readHeader() throws -> TraceHeader {
         while let (line, terminated) = try lines.nextLine() {
@@ -106,13 +124,21 @@ private final class ReaderStorage {
         while let (line, terminated) = try lines.nextLine() {
             let n = lines.lineNumber
             let record: TraceRecord
-            if let fast = schema.scanCanonical(line, names: names) {
+            if schema.scanCanonical(line, names: names, previousDevice: UnsafeBufferPointer(lastDeviceBytes), into: &scanned) {
                 eventLines += 1
-                var event = fast.event
-                if let t = fast.text { event.textID = texts.eventText(for: UnsafeBufferPointer(rebasing: line[t])) }
-                record = TraceRecord(seq: fast.seq, ts: fast.ts,
-                                     device: devices.string(for: UnsafeBufferPointer(rebasing: line[fast.device])),
-                                     event: event)
+                var event = scanned.event
+                if scanned.hasText {
+                    event.textID = texts.eventText(for: UnsafeBufferPointer(rebasing: line[scanned.textStart..<scanned.textEnd]))
+                }
+                let device: String
+                if scanned.sameDevice {
+                    device = lastDevice
+                } else {
+                    let bytes = UnsafeBufferPointer(rebasing: line[scanned.deviceStart..<scanned.deviceEnd])
+                    device = devices.string(for: bytes)
+                    rememberDevice(device, bytes)
+                }
+                record = TraceRecord(seq: scanned.seq, ts: scanned.hasTs ? scanned.ts : nil, device: device, event: event)
             } else {
                 if isBlank(line) { continue }
                 let value: JSONValue
