@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The LTTng sink's cost (issue 6), whole loops of the release build:
+#   no session:  `flashtrace-lttng-dev bench N` (loop, loop+emit, emit alone: the tracepoints'
+#                cost while nothing records; bar <= 2 ns/event)
+#   recording:   the same inside a session recording flashtrace:* with `record --lttng-session`'s
+#                channel (16 x 4 MiB, blocking), against tracepoints/bench-c, which fires the same
+#                events from a C loop in the same session (bar: flashtrace <= 1.1x the C loop)
+# Usage: Benchmarks/lttng.sh [EVENTS=10000000]        (root: it may start a session daemon)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-10000000}
+dev=.build/release/flashtrace-lttng-dev
+[ -x "$dev" ] || { echo "lttng.sh: build first: scripts/setup.sh --release" >&2; exit 69; }
+command -v lttng >/dev/null || { echo "lttng.sh: lttng-tools missing: scripts/setup.sh --tests" >&2; exit 69; }
+make -s -C tracepoints libflashtrace-tp.so bench-c
+export FLASHTRACE_TP_LIB="$PWD/tracepoints/libflashtrace-tp.so"
+# As ProviderLibrary sets it for flashtrace: a blocking channel makes the app wait, not discard.
+export LTTNG_UST_ALLOW_BLOCKING=1
+work=$(mktemp -d /tmp/flashtrace-lttng-bench.XXXXXX)
+session="ftbench$$"
+started=""
+cleanup() {
+    lttng destroy "$session" >/dev/null 2>&1 || true
+    # Only the daemon this script started (its pid file: /run/lttng for root, ~/.lttng otherwise).
+    [ -n "$started" ] && kill "$started" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "no session:"
+"$dev" bench "$n"
+
+if ! lttng list >/dev/null 2>&1; then
+    lttng-sessiond --daemonize --no-kernel
+    rundir=$([ "$(id -u)" = 0 ] && echo /run/lttng || echo "${LTTNG_HOME:-$HOME}/.lttng")
+    started=$(cat "$rundir/lttng-sessiond.pid")
+fi
+lttng create "$session" --output="$work/ctf" >/dev/null
+lttng enable-channel --userspace --session="$session" --subbuf-size=4M --num-subbuf=16 \
+    --blocking-timeout=1000000 flashtrace >/dev/null
+lttng enable-event --userspace --session="$session" --channel=flashtrace 'flashtrace:*' >/dev/null
+lttng start "$session" >/dev/null
+echo "recording (session $session):"
+swift_line=$("$dev" bench "$n")
+echo "$swift_line"
+c_line=$(tracepoints/bench-c "$n")
+echo "$c_line"
+lttng stop "$session" 2>&1 | grep -i "discarded" || true
+swift=$(sed -n 's/.*loop+emit \([0-9.]*\) ns.*/\1/p' <<<"$swift_line")
+c=$(sed -n 's/.*C loop \([0-9.]*\) ns.*/\1/p' <<<"$c_line")
+echo "flashtrace (record + emit) / C loop: $(awk -v s="$swift" -v c="$c" 'BEGIN { printf "%.2f", s / c }')x (bar: 1.1x)"
