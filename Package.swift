@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "FlashModel", targets: ["FlashModel"]),
         .library(name: "FlashTraceIO", targets: ["FlashTraceIO"]),
         .library(name: "FlashAnalysis", targets: ["FlashAnalysis"]),
+        .library(name: "FlashLTTng", targets: ["FlashLTTng"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "FlashModel", package: product),
                 .product(name: "FlashTraceIO", package: product),
                 .product(name: "FlashAnalysis", package: product),
+                .product(name: "FlashLTTng", package: product),
             ],
             path: "Benchmarks/FlashBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -2,7 +2,9 @@ import Benchmark
 import Glibc
 import FlashAnalysis
 import FlashEvents
+import FlashLTTng
 import FlashModel
+import Foundation
 import FlashTraceIO
 
 // The product's hot paths, one benchmark each. Throughput is per scaled iteration: one bus
@@ -140,6 +142,51 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The sink's cost per event, with the tracepoints enabled by no session (an inlined state
+    // check) and inside a session recording flashtrace:* (record --lttng-session's channel);
+    // Benchmarks/lttng.sh compares the latter with the same events fired from a C loop.
+    Benchmark("LTTng sink: the same loop without emit (baseline)", configuration: perMillion) { benchmark in
+        let device = "virt.flash1"
+        benchmark.startMeasurement()
+        for i in benchmark.scaledIterations {
+            blackHole(TraceRecord(seq: UInt64(i), ts: UInt64(i), device: device, event: lttngEvents[i & 3]))
+        }
+    }
+
+    Benchmark("LTTng sink: emit, nothing recording", configuration: perMillion) { benchmark in
+        guard let sink = lttngSink() else { return }
+        let device = "virt.flash1"
+        benchmark.startMeasurement()
+        for i in benchmark.scaledIterations {
+            sink.emit(TraceRecord(seq: UInt64(i), ts: UInt64(i), device: device, event: lttngEvents[i & 3]))
+        }
+    }
+
+    Benchmark("LTTng sink: emit into a recording session", configuration: .init(
+        metrics: [.wallClock, .throughput], scalingFactor: .mega, maxDuration: .seconds(5), maxIterations: 5),
+        closure: { benchmark in
+            guard lttngSession != nil, let sink = lttngSink() else { return }
+            let device = "virt.flash1"
+            benchmark.startMeasurement()
+            for i in benchmark.scaledIterations {
+                sink.emit(TraceRecord(seq: UInt64(i), ts: UInt64(i), device: device, event: lttngEvents[i & 3]))
+            }
+        },
+        setup: {
+            let dir = NSTemporaryDirectory() + "flashtrace-bench-\(getpid())"
+            lttngOutput = dir
+            do {
+                lttngSession = try LTTngSession.begin(LTTngSessionSettings(name: "ftbench\(getpid())", output: dir)) { _ in }
+            } catch {
+                print("LTTng session benchmark skipped: \(error)")
+            }
+        },
+        teardown: {
+            try? lttngSession?.finish { _ in }
+            lttngSession = nil
+            if let dir = lttngOutput { try? FileManager.default.removeItem(atPath: dir) }
+        })
+
     Benchmark("replay: records through the engine", configuration: .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(3))) { benchmark in
         // One iteration replays 1,000 events.
@@ -155,6 +202,28 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 }
+
+/// The LTTng sink with the probe library built in the source tree (`make -C tracepoints`);
+/// nil (and a note) when it cannot be loaded.
+func lttngSink() -> LTTngSink? {
+    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    setenv("FLASHTRACE_TP_LIB", "\(repo)/tracepoints/libflashtrace-tp.so", 0)
+    do {
+        return try LTTngSink(header: TraceHeader(devices: [.object([("name", .string("virt.flash1"))])]))
+    } catch {
+        print("LTTng sink benchmarks skipped: \(error) (make -C tracepoints; lttng-tools for the session)")
+        return nil
+    }
+}
+
+/// `flashtrace-lttng-dev bench`'s mix of events, as the runner hands them to the sink.
+let lttngEvents: [FlashEvent] = [.ioWrite(0x40000, 4, 0xE800E8, wcycle: 0), .dataWrite(0x40004, 4, 0x60475760),
+                                 .ioRead(0x40000, 4, 0x80, cmd: 0xE8, wcycle: 1), .cmd(.writeStart, 0xE8)]
+
+/// The session of the "recording" benchmark (started in its setup, finished in its teardown).
+nonisolated(unsafe) var lttngSession: LTTngSession?
+nonisolated(unsafe) var lttngOutput: String?
 
 func readAll(_ path: String) throws -> [UInt8] {
     let fd = open(path, O_RDONLY)
