@@ -80,8 +80,9 @@ struct JSONLinesSchema: @unchecked Sendable {
             }
             counts.append(e.argKeys.count)
         }
-        // Eight bytes of padding: short fragments are compared as one masked word.
-        all += [UInt8](repeating: 0, count: 8)
+        // Sixteen bytes of padding: short fragments are compared as one masked word, and the
+        // writer copies fragments as two words or more.
+        all += [UInt8](repeating: 0, count: 16)
         bytes = .allocate(capacity: all.count)
         _ = bytes.initialize(from: all)
         keys = .allocate(capacity: fragments.count)

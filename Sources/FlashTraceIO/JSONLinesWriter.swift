@@ -7,8 +7,9 @@ import FlashEvents
 public struct JSONLinesWriter {
     private let sink: ByteSink
     private let state: WriterState
-    /// Read through the global rather than stored: copying a writer then copies two references.
-    @inline(__always) private var schema: JSONLinesSchema { JSONLinesSchema.shared }
+    /// Kept in the state object rather than in the struct: copying a writer then copies two
+    /// references, and each line reads the schema's fields from one place.
+    @inline(__always) private var schema: JSONLinesSchema { state.schema }
 
     /// Writes to an open descriptor (e.g. 1 for stdout); `closeWhenDone` hands its ownership over.
     /// With `sync` every write of the buffer is followed by fsync (a durable batch).
@@ -50,7 +51,7 @@ public struct JSONLinesWriter {
             throw TraceFormatError(line: 0, message: "seq must increase (\(record.seq) after \(last))")
         }
         if state.ended { throw TraceFormatError(line: 0, message: "event written after the end line") }
-        if state.device(record.device) + schema.eventFragments[kind].count + 400 <= 4096
+        if state.device(record.device) + schema.eventFragments[kind].count + 480 <= 4096
             && !schema.hasText[kind] {
             try writeFast(record, kind: kind, argumentCount: argumentCount)
         } else {
@@ -72,11 +73,11 @@ public struct JSONLinesWriter {
     /// The common line, written in one reservation with word-sized copies of the fragments.
     @inline(__always)
     private func writeFast(_ record: TraceRecord, kind: Int, argumentCount: Int) throws {
-        // Every piece is at most its size plus 8 bytes of copy slack; 400 bounds the fixed parts
+        // Every piece is at most its size plus 16 bytes of copy slack; 480 bounds the fixed parts
         // (seq, ts, five keys with 20-digit values, braces).
         let device = state.deviceBytes
         let fragment = schema.eventFragments[kind]
-        try sink.reserve(device.count + fragment.count + 400)
+        try sink.reserve(device.count + fragment.count + 480)
         let start = sink.cursor
         var p = start
         let text = UnsafePointer(schema.bytes.baseAddress!)
@@ -110,10 +111,13 @@ public struct JSONLinesWriter {
     private static func copyWords(_ to: UnsafeMutablePointer<UInt8>, _ from: UnsafePointer<UInt8>,
                                   _ n: Int) -> UnsafeMutablePointer<UInt8> {
         let d = UnsafeMutableRawPointer(to), s = UnsafeRawPointer(from)
-        var k = 0
+        // Two words cover every key and the fixed fragments (at most 16 bytes), without a loop.
+        d.storeBytes(of: s.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        d.storeBytes(of: s.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+        var k = 16
         while k < n {
             d.storeBytes(of: s.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
-            k += 8
+            k &+= 8
         }
         return to + n
     }
@@ -220,12 +224,13 @@ public struct JSONLinesWriter {
 
 /// Mutable bookkeeping shared by copies of a writer (like its buffer).
 private final class WriterState {
+    let schema = JSONLinesSchema.shared
     var headerWritten = false
     var lastSeq: UInt64?
     var events: UInt64 = 0
     var ended = false
     private var lastDevice = ""
-    /// The last device name, escaped, with 8 bytes of padding (see copyWords). Traces name a
+    /// The last device name, escaped, with 16 bytes of padding (see copyWords). Traces name a
     /// few devices millions of times; these bytes are reused while the name stays the same.
     private(set) var deviceBytes = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
 
@@ -239,8 +244,8 @@ private final class WriterState {
     private func setDevice(_ name: String) -> Int {
         let bytes = JSONLinesWriter.escaped(name)
         deviceBytes.baseAddress?.deallocate()
-        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 8)
-        p.initialize(repeating: 0, count: bytes.count + 8)
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 16)
+        p.initialize(repeating: 0, count: bytes.count + 16)
         bytes.withUnsafeBufferPointer { if let b = $0.baseAddress { p.update(from: b, count: $0.count) } }
         deviceBytes = UnsafeMutableBufferPointer(start: p, count: bytes.count)
         lastDevice = name
