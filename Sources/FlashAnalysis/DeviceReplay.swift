@@ -194,10 +194,13 @@ final class DeviceReplay {
         let old = oldContents(offset, size)
         device.write(offset: offset, size: size, value: value)
         takeEvents()
-        stats.countWrite(offset: device.chipOffset(offset), size: size, events: expected)
-        notify(item, expected)
-        trackKnown(expected)
-        for f in rules.afterWrite(before: before, offset: offset, size: size, value: value, old: old, events: expected) {
+        // One reference for every pass below: handing `expected` (a property) to each call
+        // retained and released its buffer around every one of them.
+        let events = expected
+        stats.countWrite(offset: device.chipOffset(offset), size: size, events: events)
+        notify(item, events)
+        trackKnown(events)
+        for f in rules.afterWrite(before: before, offset: offset, size: size, value: value, old: old, events: events) {
             report(f.at(item, device: name))
         }
         if expected.first?.kind == .outerWrite && !fromOuter {

@@ -238,9 +238,18 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             } else {
                 events.append(FlashEvent(.dataWriteBlock, offset, UInt64(size), UInt64(value), counter))
                 let base = Int(offset - start)
-                for i in 0..<size {
-                    let shift = storage.bigEndian ? (size - 1 - i) * 8 : i * 8
-                    buffer[base + i] = UInt8(truncatingIfNeeded: value >> UInt32(shift))
+                let bigEndian = config.bigEndian
+                // One uniqueness check for the buffer, not one per byte.
+                buffer.withUnsafeMutableBufferPointer { b in
+                    // The window check above keeps base + size within the buffer.
+                    if size == 4 && !bigEndian {
+                        UnsafeMutableRawPointer(b.baseAddress! + base).storeBytes(of: value.littleEndian, as: UInt32.self)
+                        return
+                    }
+                    for i in 0..<size {
+                        let shift = bigEndian ? (size - 1 - i) * 8 : i * 8
+                        b[base + i] = UInt8(truncatingIfNeeded: value >> UInt32(shift))
+                    }
                 }
             }
         } else {
