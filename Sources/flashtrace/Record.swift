@@ -182,8 +182,19 @@ struct Record: ParsableCommand {
             if ops == "-" {
                 text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             } else {
-                guard let data = FileManager.default.contents(atPath: ops) else {
+                // A FileHandle reads pipes and devices too (`--ops <(generator)`, /dev/stdin),
+                // which FileManager.contents(atPath:) refuses.
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: ops, isDirectory: &isDirectory), isDirectory.boolValue {
+                    throw fail("\(ops) is a directory, expected an op script (one qtest-style operation a line)", .noInput)
+                }
+                guard let handle = FileHandle(forReadingAtPath: ops) else {
                     throw fail("cannot read op script \(ops): \(String(cString: strerror(errno)))", .noInput)
+                }
+                defer { try? handle.close() }
+                let data: Data
+                do { data = try handle.readToEnd() ?? Data() } catch {
+                    throw fail("cannot read op script \(ops): \(error.localizedDescription)", .noInput)
                 }
                 guard let s = String(data: data, encoding: .utf8) else { throw fail("\(ops): not UTF-8 text", .dataError) }
                 text = s

@@ -63,6 +63,18 @@ final class RecordCLITests: XCTestCase {
         XCTAssertEqual([UInt8](image.prefix(4)), [0x78, 0x56, 0x34, 0x12])
     }
 
+    /// Op scripts may come from pipes and devices (`--ops <(generator)`); a directory is refused.
+    func testOpsFromAPipeAndADirectory() throws {
+        let dir = try temporaryDirectory()
+        let r = try flashtrace(["record", "--board", "virt", "--ops", "/dev/stdin", "-o", "-"], cwd: dir,
+                               input: "writel 0x4000000 0x00ff00ff\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains(#""event":"io_write","offset":0,"size":4,"value":16711935"#), r.stdout)
+        let d = try flashtrace(["record", "--ops", ".", "-o", "-"], cwd: dir)
+        XCTAssertEqual(d.status, 66, d.stderr)
+        XCTAssertTrue(d.stderr.contains(". is a directory, expected an op script"), d.stderr)
+    }
+
     func testExamplesAreTheBuiltInScenarios() throws {
         for s in Scenario.all {
             let file = packageRoot.appendingPathComponent("examples/\(s.name).ops")

@@ -62,6 +62,23 @@ final class FuzzRegressionTests: XCTestCase {
         }
     }
 
+    /// fuzz-devicespec: a valid chip whose length is not a multiple of 4 (133 blocks of 1 byte)
+    /// was recorded with `backing-size: 133` in the trace header, which replay then rejected as
+    /// "not a multiple of 4": a trace flashtrace wrote that flashtrace could not read.
+    func testChipOfOddLengthSurvivesTheTraceHeader() throws {
+        let c = try DeviceSpec.parse("cfi01,name=system.fla,addr=0x0,num-blocks=133,sector-length=0x1,width=1")
+        try c.validate()
+        let back = try TraceHeader.make([c]).configs()
+        XCTAssertEqual(back.first?.backing, 133)
+        XCTAssertEqual(back.first?.chipLength, 133)
+        // A shortened image must still end on a word.
+        var short = c
+        short.backingSize = 130
+        XCTAssertThrowsError(try short.validate()) { error in
+            XCTAssertTrue("\(error)".contains("backing-size 130 is not a multiple of 4"), "\(error)")
+        }
+    }
+
     /// An overlong line used to be reported again on every call (the reader never moved past it),
     /// so a reader that carries on after errors (replay --keep-going) looped forever; the line
     /// after it was also numbered one too low.
