@@ -50,9 +50,15 @@ extension JSONLinesSchema {
             out.deviceEnd = d.upperBound
             out.sameDevice = false
         }
-        guard let nameRange = plainString(p, &i),
-              let kind = names.kind(UnsafeBufferPointer(rebasing: p[nameRange])) else { return false }
-        i += 1
+        let kind: EventKind
+        if let k = knownName(p, &i) {
+            kind = k
+        } else {
+            guard let nameRange = plainString(p, &i),
+                  let k = names.kind(UnsafeBufferPointer(rebasing: p[nameRange])) else { return false }
+            i += 1
+            kind = k
+        }
 
         out.event = FlashEvent(kind)
         out.hasText = false

@@ -41,6 +41,20 @@ struct JSONLinesSchema: @unchecked Sendable {
     /// `{"seq":`, `,"ts":`, `,"dev":"` and `","event":"` in `bytes`.
     let seqFragment: Fragment, tsFragment: Fragment, devFragment: Fragment, eventKeyFragment: Fragment
 
+    /// Event names by the eight bytes that start them in a canonical line (the name, its closing
+    /// quote and what the kind's line has next), open addressing over `nameSlots` slots: one
+    /// multiply and a comparison or two find the kind, instead of scanning for the quote and
+    /// looking the name up. Kinds whose window would run past a short line are not in it.
+    static let nameSlots = 128
+    let nameWindows: UnsafeMutableBufferPointer<UInt64>
+    /// Per slot: the first candidate in `nameCandidates` and how many share the window.
+    let nameSlotFirst: UnsafeMutableBufferPointer<Int>
+    let nameSlotCount: UnsafeMutableBufferPointer<Int>
+    let nameCandidates: UnsafeMutableBufferPointer<EventKind>
+
+    @inline(__always)
+    static func nameSlot(_ window: UInt64) -> Int { Int(truncatingIfNeeded: (window &* 0x9E37_79B9_7F4A_7C15) >> 57) }
+
     static let shared = JSONLinesSchema()
 
     private init() {
@@ -93,6 +107,34 @@ struct JSONLinesSchema: @unchecked Sendable {
         _ = maxima.initialize(from: argTypes.map { $0 == .string ? .max : $0.maxValue })
         argumentCounts = .allocate(capacity: counts.count)
         _ = argumentCounts.initialize(from: counts)
+        // The name table: windows in order of first appearance, candidates grouped per window.
+        var windows: [(window: UInt64, kinds: [EventKind])] = []
+        for kind in EventKind.allCases {
+            let next: [UInt8] = kind.spec.args.first.map { Array(#","\#($0.name)":"#.utf8) } ?? [UInt8(ascii: "}")]
+            let text = Array(kind.name.utf8) + [UInt8(ascii: "\"")] + next
+            guard text.count >= 8 else { continue }
+            let w = text.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            if let j = windows.firstIndex(where: { $0.window == w }) { windows[j].kinds.append(kind) } else { windows.append((w, [kind])) }
+        }
+        nameWindows = .allocate(capacity: Self.nameSlots)
+        nameWindows.initialize(repeating: 0)
+        nameSlotFirst = .allocate(capacity: Self.nameSlots)
+        nameSlotFirst.initialize(repeating: 0)
+        nameSlotCount = .allocate(capacity: Self.nameSlots)
+        nameSlotCount.initialize(repeating: 0)
+        let candidates = windows.flatMap(\.kinds)
+        nameCandidates = .allocate(capacity: candidates.count)
+        _ = nameCandidates.initialize(from: candidates)
+        var first = 0
+        precondition(windows.count < Self.nameSlots / 2)
+        for (w, kinds) in windows {
+            var slot = Self.nameSlot(w)
+            while nameWindows[slot] != 0 { slot = (slot + 1) & (Self.nameSlots - 1) }
+            nameWindows[slot] = w
+            nameSlotFirst[slot] = first
+            nameSlotCount[slot] = kinds.count
+            first += kinds.count
+        }
         hasText = .allocate(capacity: events.count)
         _ = hasText.initialize(from: events.map { $0.argTypes.contains(.string) })
         self.eventFragments = .allocate(capacity: eventFragments.count)
@@ -118,6 +160,34 @@ struct JSONLinesSchema: @unchecked Sendable {
         let fragment = UnsafePointer(bytes.baseAddress! + f.start)
         if f.count < 8 && available >= 8 { return ByteText.equalShortBytes(at, fragment, f.count) }
         return ByteText.equalBytes(at, fragment, f.count)
+    }
+
+    /// The kind whose name (and closing quote) starts `p[i...]`, found through the name table;
+    /// advances past the quote. nil when the table does not decide it (the caller scans).
+    @inline(__always)
+    func knownName(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> EventKind? {
+        guard p.count - i >= 8 else { return nil }
+        let at = p.baseAddress! + i
+        let w = UnsafeRawPointer(at).loadUnaligned(as: UInt64.self)
+        var slot = Self.nameSlot(w)
+        while true {
+            let stored = nameWindows[slot]
+            if stored == 0 { return nil }
+            if stored == w { break }
+            slot = (slot + 1) & (Self.nameSlots - 1)
+        }
+        let first = nameSlotFirst[slot]
+        for c in first..<(first + nameSlotCount[slot]) {
+            let kind = nameCandidates[c]
+            // `","event":"NAME"`: its tail after the key is the name and its closing quote.
+            let f = eventFragments[Int(kind.rawValue)]
+            let n = f.count - eventKeyFragment.count
+            if p.count - i >= n, ByteText.equalBytes(at, bytes.baseAddress! + f.start + eventKeyFragment.count, n) {
+                i += n
+                return kind
+            }
+        }
+        return nil
     }
 
     /// Whether `p[i...]` starts with the key of argument `k` of `kind`; advances past it.

@@ -117,6 +117,26 @@ final class JSONLinesTests: XCTestCase {
         }
     }
 
+    /// Every kind of the vocabulary through the writer and the reader's fast path, which finds
+    /// names by their first eight bytes (several share them: data_write/data_write_block, the
+    /// write_block_* and write_invalid* families) and must tell each one apart.
+    func testEveryKindRoundTrips() throws {
+        var recs: [TraceRecord] = []
+        for (i, kind) in EventKind.allCases.enumerated() {
+            var e = FlashEvent(kind)
+            for (k, a) in kind.spec.args.enumerated() where a.type != .string {
+                e[argument: k] = min(UInt64(i * 7 + k), a.type.maxValue)
+            }
+            if kind == .write { e.textID = .blockWriteFinished }
+            recs.append(TraceRecord(seq: UInt64(i), ts: UInt64(i), device: "virt.flash1", event: e))
+        }
+        let path = tempPath("kinds.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try write(recs, to: path)
+        var reader = try JSONLinesReader(path: path)
+        XCTAssertEqual(try readAll(&reader), recs)
+    }
+
     /// The writer and the reader's fast path convert integers eight digits at a time; every
     /// digit count and the 32/64-bit and 8/16-digit boundaries must survive the round trip and
     /// print exactly as decimal.
