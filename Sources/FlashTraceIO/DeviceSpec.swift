@@ -62,17 +62,21 @@ public enum DeviceSpec {
 
     /// Parses `cfi01,name=…,key=value,…`. Validation of the combination is `DeviceConfig.validate`.
     public static func parse(_ text: String) throws -> DeviceConfig {
-        var parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        // Split on the scalars "," and "=", not on Characters: a prepended mark (U+0601) and the
+        // "," after it are one Character, so a rendered spec with such a name parsed differently
+        // (found by fuzz-devicespec); QEMU splits its options on bytes.
+        var parts = text.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false).map(Substring.init)
         guard let first = parts.first, let type = DeviceType(typeName: String(first)) else {
             throw SpecError("device spec \"\(text)\": expected a type first (cfi01, cfi02, cfi.pflash01 or cfi.pflash02)")
         }
         parts.removeFirst()
         var config = DeviceConfig(type: type, name: "")
         for part in parts {
-            guard let eq = part.firstIndex(of: "=") else {
+            let scalars = part.unicodeScalars
+            guard let eq = scalars.firstIndex(of: "=") else {
                 throw SpecError("device spec \"\(text)\": expected key=value, got \"\(part)\"")
             }
-            try set(&config, key: String(part[..<eq]), value: part[part.index(after: eq)...])
+            try set(&config, key: String(scalars[..<eq]), value: Substring(scalars[scalars.index(after: eq)...]))
         }
         if config.name.isEmpty { throw SpecError("device spec \"\(text)\": name= is required") }
         return config

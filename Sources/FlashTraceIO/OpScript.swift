@@ -34,22 +34,26 @@ public struct OpScript: Sendable {
     public init(text: String, name: String) throws {
         self.name = name
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines, comments and words are split on Unicode scalars, not Characters: "\r\n" is one
+        // Character (a CRLF file would be one line), and a combining or prepended mark can merge
+        // with a separator into one Character.
+        for scalars in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
+            let rawLine = Substring(scalars)
             var code = rawLine
             var comment: Substring = ""
-            if let hash = rawLine.firstIndex(of: "#") {
-                code = rawLine[..<hash]
-                comment = rawLine[rawLine.index(after: hash)...]
+            if let hash = scalars.firstIndex(of: "#") {
+                code = Substring(scalars[..<hash])
+                comment = Substring(scalars[scalars.index(after: hash)...])
             }
             let trimmedComment = comment.drop { $0 == " " }
-            if code.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+            if code.unicodeScalars.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
                 if trimmedComment.hasPrefix("device:") {
                     deviceSpecs.append(trimmedComment.dropFirst(7).trimmingSpaces())
                 }
                 continue
             }
-            let words = code.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            let words = code.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(Substring.init)
             func fail(_ message: String) -> ParseError { ParseError(file: name, line: lineNumber, message: message) }
             func number(_ i: Int, _ what: String) throws -> UInt64 {
                 guard i < words.count else { throw fail("\(words[0]): missing \(what)") }

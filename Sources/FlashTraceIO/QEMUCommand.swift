@@ -82,16 +82,17 @@ public struct QEMUCommand: Sendable {
 
     static func baseName(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
 
-    /// QEMU's `a=b,c=d` option syntax (`,,` escapes a comma).
+    /// QEMU's `a=b,c=d` option syntax (`,,` escapes a comma). Scalars, not Characters, as QEMU
+    /// splits bytes: a combining mark after "," or "=" must not hide the separator.
     static func options(_ s: String) -> [(key: String, value: String?)] {
-        var parts: [String] = []
-        var current = ""
-        var chars = Array(s)
+        var parts: [String.UnicodeScalarView] = []
+        var current = String.UnicodeScalarView()
+        var chars = Array(s.unicodeScalars)
         var k = 0
         while k < chars.count {
             if chars[k] == "," {
                 if k + 1 < chars.count && chars[k + 1] == "," { current.append(","); k += 2; continue }
-                parts.append(current); current = ""
+                parts.append(current); current = String.UnicodeScalarView()
             } else {
                 current.append(chars[k])
             }
@@ -101,7 +102,7 @@ public struct QEMUCommand: Sendable {
         chars.removeAll()
         return parts.filter { !$0.isEmpty }.map { p in
             if let eq = p.firstIndex(of: "=") { return (String(p[..<eq]), String(p[p.index(after: eq)...])) }
-            return (p, nil)
+            return (String(p), nil)
         }
     }
 

@@ -25,10 +25,11 @@ struct DeviceOptions: ParsableArguments {
     static func pairs(_ values: [String], option: String) throws(ExitCode) -> [(String, String)] {
         var out: [(String, String)] = []
         for v in values {
-            guard let eq = v.firstIndex(of: "="), eq != v.startIndex else {
+            let scalars = v.unicodeScalars  // not Characters: a mark after "=" would hide it
+            guard let eq = scalars.firstIndex(of: "="), eq != scalars.startIndex else {
                 throw fail("--\(option) \(v): expected NAME=VALUE", .usage)
             }
-            out.append((String(v[..<eq]), String(v[v.index(after: eq)...])))
+            out.append((String(scalars[..<eq]), String(scalars[scalars.index(after: eq)...])))
         }
         return out
     }

@@ -79,6 +79,21 @@ final class FuzzRegressionTests: XCTestCase {
         }
     }
 
+    /// fuzz-devicespec: a name ending in U+0601 (a prepended concatenation mark) forms one
+    /// Character with the "," after it, so the rendered spec split differently when parsed
+    /// again. Specs, op scripts and QEMU options are split on Unicode scalars now; the same
+    /// cause made a CRLF op script one long line ("\r\n" is one Character).
+    func testSeparatorsAreScalarsNotCharacters() throws {
+        let c = try DeviceSpec.parse("cfi01,name=ax-dema-dez\u{0601},addr=0x10,num-blocks=4,sector-length=4K,width=1")
+        XCTAssertEqual(c.name, "ax-dema-dez\u{0601}")
+        XCTAssertEqual(c.addr, 0x10)
+        XCTAssertEqual(try DeviceSpec.parse(DeviceSpec.render(c)).name, c.name)
+        XCTAssertEqual(try DeviceSpec.parse(DeviceSpec.render(c)).addr, 0x10)
+
+        let script = try OpScript(text: "writel 0x0 0xff\r\nreadl 0x0 # \u{0601}\r\nwriteb 0x0 0x1\r\n", name: "crlf.ops")
+        XCTAssertEqual(script.ops.map(\.line), [1, 2, 3])
+    }
+
     /// An overlong line used to be reported again on every call (the reader never moved past it),
     /// so a reader that carries on after errors (replay --keep-going) looped forever; the line
     /// after it was also numbered one too low.
