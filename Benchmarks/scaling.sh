@@ -5,7 +5,7 @@
 #           lines, written to a temporary directory and removed), the maximum resident set of
 #           `flashtrace replay` on each (/usr/bin/time -f %M); the bar is "within 8 MiB".
 #   jobs:   two traces of LARGE events each, replayed one after the other and with --jobs 2.
-# Usage: Benchmarks/scaling.sh [LARGE_EVENTS_MILLIONS=100] [JOBS_TRACE_MILLIONS=10]
+# Usage: Benchmarks/scaling.sh [LARGE_EVENTS_MILLIONS=100] [JOBS_TRACE_MILLIONS=10]   (0: skip that part)
 #        TMPDIR=/big/disk Benchmarks/scaling.sh         (needs about 1.2 GB per million events)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,7 @@ rss() {  # max RSS in KB of `flashtrace replay -q TRACE`
 }
 seconds() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); awk -v d=$((t1 - t0)) 'BEGIN { printf "%.2f", d / 1e9 }'; }
 
+if (( large > 0 )); then
 echo "recording 1 M and $large M events ..." >&2
 "$ft" record -q --repeat "$(repeat_for 1)" -o "$work/small.jsonl"
 small_events=$(($(wc -l < "$work/small.jsonl") - 2))
@@ -44,6 +45,8 @@ printf '%-34s %14s %14s\n' "replay memory" "events" "max RSS (KB)"
 printf '%-34s %14s %14s\n' "default scenario, 1 M events" "$small_events" "$small_rss"
 printf '%-34s %14s %14s\n' "default scenario, $large M events" "$large_events" "$large_rss"
 echo "difference: $(( (large_rss - small_rss) / 1024 )) MiB ($(( large_rss - small_rss )) KB; bar: within 8 MiB)"
+fi
+(( jobsize > 0 )) || exit 0
 
 echo "recording two traces of $jobsize M events ..." >&2
 "$ft" record -q --repeat "$(repeat_for "$jobsize")" -o "$work/a.jsonl"
