@@ -6,7 +6,7 @@
 #           `flashtrace replay` on each (/usr/bin/time -f %M); the bar is "within 8 MiB".
 #   jobs:   two traces of LARGE events each, replayed one after the other and with --jobs 2.
 # Usage: Benchmarks/scaling.sh [LARGE_EVENTS_MILLIONS=100] [JOBS_TRACE_MILLIONS=10]   (0: skip that part)
-#        TMPDIR=/big/disk Benchmarks/scaling.sh         (needs about 1.2 GB per million events)
+#        TMPDIR=/big/disk Benchmarks/scaling.sh         (needs about 120 MB per million events)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 large=${1:-100}
@@ -19,7 +19,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The default scenario emits 207 events per repetition.
 repeat_for() { echo $(( ($1 * 1000000 + 206) / 207 )); }
-need=$(( (large + 2 * jobsize + 1) * 1200 ))  # MB
+need=$(( (large + 2 * jobsize + 1) * 120 ))  # MB: about 115 bytes per event
 free=$(df -Pm "$work" | awk 'NR == 2 { print $4 }')
 if (( free < need )); then
     echo "scaling.sh: $work has ${free} MB free, this run needs about ${need} MB (set TMPDIR or lower the sizes)" >&2
