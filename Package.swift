@@ -9,8 +9,9 @@ import PackageDescription
 //   FlashReports  renderings beyond text/JSON: HTML page, SARIF log, Chrome trace events, the diff of two boots
 //   FlashLTTng    LTTng-UST sink (tracepoints/ provider, loaded at run time) and CTF trace reader
 //   flashtrace    the command-line tool
-// The model, trace I/O and replay run once per bus access or trace event; there the runtime's
-// dynamic exclusivity checks cost about a tenth of the time (perf), so release builds skip them.
+// The model, trace I/O, replay and the LTTng sink and CTF reader run once per bus access or trace
+// event; there the runtime's dynamic exclusivity checks cost about a tenth of the time (perf), so
+// release builds skip them.
 // The compile-time exclusivity checks still apply.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
@@ -43,7 +44,8 @@ let package = Package(
         .target(name: "CFlashTracepoints", cSettings: [.headerSearchPath("../../tracepoints")],
                 linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "CBabeltraceShim", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "FlashLTTng", dependencies: ["FlashEvents", "FlashTraceIO", "CFlashTracepoints", "CBabeltraceShim"]),
+        .target(name: "FlashLTTng", dependencies: ["FlashEvents", "FlashTraceIO", "CFlashTracepoints", "CBabeltraceShim"],
+                swiftSettings: hotPath),
         .executableTarget(name: "flashtrace-lttng-dev", dependencies: ["FlashLTTng", "FlashEvents", "FlashTraceIO"]),
         .executableTarget(name: "flashtrace", dependencies: [
             "FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis", "FlashLTTng", "FlashReports",

@@ -1,10 +1,14 @@
 /* The reference for the LTTng sink's cost (issue 6: "record to LTTng ≤ 1.1× the same events
  * fired from a C loop"): the events `flashtrace-lttng-dev bench` emits, in the same mix and
- * order, fired straight from C with the provider linked in. Prints ns per event.
- *   make -C tracepoints bench-c && tracepoints/bench-c 10000000
+ * order, fired straight from C through the same probe library flashtrace loads
+ * (libflashtrace-tp.so, dlopen'ed: dynamic linkage, as in flashtrace). Prints ns per event.
+ *   make -C tracepoints libflashtrace-tp.so bench-c && tracepoints/bench-c 10000000 [LIB]
  * Run it inside a session recording flashtrace:* (Benchmarks/lttng.sh does both sides). */
 #define LTTNG_UST_TRACEPOINT_DEFINE
+#define LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE
 #include "flashtrace_tp.h"
+
+#include <dlfcn.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +32,9 @@ static void fire(uint64_t i, const char *dev) {
 
 int main(int argc, char **argv) {
     long n = argc > 1 ? atol(argv[1]) : 10000000;
-    if (n <= 0) { fprintf(stderr, "usage: bench-c [EVENTS]\n"); return 64; }
+    if (n <= 0) { fprintf(stderr, "usage: bench-c [EVENTS] [PROBE-LIBRARY]\n"); return 64; }
+    const char *lib = argc > 2 ? argv[2] : "tracepoints/libflashtrace-tp.so";
+    if (!dlopen(lib, RTLD_NOW | RTLD_GLOBAL)) { fprintf(stderr, "bench-c: %s\n", dlerror()); return 69; }
     const char *dev = "virt.flash1";
     double best = 1e300;
     /* Best of five, as flashtrace-lttng-dev bench does. */

@@ -62,6 +62,18 @@ public final class LTTngSink {
     /// small-string comparison, since the runner passes the same String values each time.
     @usableFromInline
     func cName(_ name: String) -> UnsafeMutablePointer<CChar> {
+        // Runs of one device are the rule: the previous answer first.
+        if let last = lastC, name == lastName { return last }
+        let c = lookUp(name)
+        lastName = name
+        lastC = c
+        return c
+    }
+
+    @usableFromInline var lastName = ""
+    @usableFromInline var lastC: UnsafeMutablePointer<CChar>?
+
+    private func lookUp(_ name: String) -> UnsafeMutablePointer<CChar> {
         for i in names.indices where names[i] == name { return cNames[i] }
         names.append(name)
         cNames.append(strdup(name)!)
