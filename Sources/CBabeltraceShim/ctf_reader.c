@@ -1,12 +1,15 @@
-// CTF reading with libbabeltrace2: source.ctf.fs (one input per metadata directory) feeds
-// filter.utils.muxer, which orders every stream's messages by time, into a simple sink whose
-// consume function only hands each batch of messages to ft_ctf_next. The graph is run one step
-// at a time, so the caller pulls events at its own pace and memory stays flat.
+// CTF reading. Traces of lttng-ust's own shape are decoded natively (ctf_native.c, ~10x faster
+// than libbabeltrace2); anything else goes through libbabeltrace2: source.ctf.fs (one input per
+// metadata directory) feeds filter.utils.muxer, which orders every stream's messages by time,
+// into a simple sink whose consume function only hands each batch of messages to ft_ctf_next.
+// The graph is run one step at a time, so the caller pulls events at its own pace and memory
+// stays flat. Both give the same items; tests compare them on real LTTng traces.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bt_symbols.h"
 #include "CBabeltraceShim.h"
+#include "ctf_native.h"
 
 /// A registered event class: how ft_ctf_next reads its events.
 struct class_entry {
@@ -18,6 +21,7 @@ struct class_entry {
 enum { SLOTS = 256 };
 
 struct ft_ctf {
+    struct nat_reader *native;  // set: the native reader does everything
     bt_graph *graph;
     struct class_entry *classes;
     size_t nclasses, capclasses;
@@ -143,10 +147,25 @@ out:
     return rc;
 }
 
-ft_ctf *ft_ctf_open(const char *const *dirs, size_t count, char *err, size_t errlen) {
-    if (ft_ctf_load_library(err, errlen) != 0) return NULL;
+ft_ctf *ft_ctf_open(const char *const *dirs, size_t count, int reader, char *err, size_t errlen, int *missing_library) {
+    *missing_library = 0;
     struct ft_ctf *r = calloc(1, sizeof *r);
     if (!r) { snprintf(err, errlen, "out of memory"); return NULL; }
+    if (reader != FT_CTF_READER_BABELTRACE2) {
+        char why[512];
+        r->native = nat_open(dirs, count, why, sizeof why);
+        if (r->native) return r;
+        if (reader == FT_CTF_READER_NATIVE) {
+            snprintf(err, errlen, "the native CTF reader does not read this trace: %s", why);
+            free(r);
+            return NULL;
+        }
+    }
+    if (ft_ctf_load_library(err, errlen) != 0) {
+        *missing_library = 1;
+        free(r);
+        return NULL;
+    }
     r->graph = BT(bt_graph_create)(0);
     if (!r->graph || build(r, dirs, count, err, errlen) != 0) {
         ft_ctf_close(r);
@@ -179,7 +198,12 @@ static void fill_discarded(const bt_message *m, ft_ctf_item *item) {
         && BT(bt_clock_snapshot_get_ns_from_origin)(e, &item->end_ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK;
 }
 
+static int bt_read_event(const void *payload, const ft_ctf_layout *l, ft_ctf_values *out);
+
+int ft_ctf_is_native(const ft_ctf *r) { return r->native != NULL; }
+
 int ft_ctf_next(ft_ctf *r, ft_ctf_item *item, char *err, size_t errlen) {
+    if (r->native) return nat_next(r->native, item, err, errlen);
     if (r->held) { BT(bt_message_put_ref)(r->held); r->held = NULL; }
     memset(item, 0, sizeof *item);
     for (;;) {
@@ -198,7 +222,7 @@ int ft_ctf_next(ft_ctf *r, ft_ctf_item *item, char *err, size_t errlen) {
                 item->kind = e ? e->kind : FT_CTF_UNREGISTERED;
                 item->bad_arg = -1;
                 item->has_text = e && e->layout.string_mask != 0;
-                if (e && e->kind >= 0 && item->payload) item->bad_arg = ft_ctf_read_event(item->payload, &e->layout, &item->values);
+                if (e && e->kind >= 0 && item->payload) item->bad_arg = bt_read_event(item->payload, &e->layout, &item->values);
                 return FT_CTF_EVENT;
             }
             case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
@@ -226,6 +250,12 @@ int ft_ctf_next(ft_ctf *r, ft_ctf_item *item, char *err, size_t errlen) {
 }
 
 int ft_ctf_register(ft_ctf *r, const void *cls, int kind, const ft_ctf_layout *layout) {
+    if (r->native) {  // the class is the reader's own: it keeps the registration itself
+        nat_class *c = (nat_class *)cls;
+        c->kind = kind;
+        if (layout) c->layout = *layout; else memset(&c->layout, 0, sizeof c->layout);
+        return 0;
+    }
     if (r->nclasses == r->capclasses) {
         size_t cap = r->capclasses ? 2 * r->capclasses : 32;
         struct class_entry *c = realloc(r->classes, cap * sizeof *c);
@@ -243,6 +273,7 @@ int ft_ctf_register(ft_ctf *r, const void *cls, int kind, const ft_ctf_layout *l
 
 void ft_ctf_close(ft_ctf *r) {
     if (!r) return;
+    nat_close(r->native);
     free(r->classes);
     if (r->held) BT(bt_message_put_ref)(r->held);
     for (uint64_t i = r->index; i < r->count; i++) BT(bt_message_put_ref)(r->batch[i]);
@@ -255,17 +286,27 @@ static const bt_field *member(const void *payload, uint64_t i) {
     return BT(bt_field_structure_borrow_member_field_by_index_const)(payload, i);
 }
 
-uint64_t ft_ctf_member_count(const void *payload) {
+static const nat_field *nat_member(const void *payload, uint64_t i) {
+    return &((const nat_event *)payload)->cls->fields[i];
+}
+
+uint64_t ft_ctf_member_count(const ft_ctf *r, const void *payload) {
     if (!payload) return 0;
+    if (r->native) return ((const nat_event *)payload)->cls->nfields;
     return BT(bt_field_class_structure_get_member_count)(BT(bt_field_borrow_class_const)(payload));
 }
 
-const char *ft_ctf_member_name(const void *payload, uint64_t i) {
+const char *ft_ctf_member_name(const ft_ctf *r, const void *payload, uint64_t i) {
+    if (r->native) return nat_member(payload, i)->name;
     const bt_field_class *c = BT(bt_field_borrow_class_const)(payload);
     return BT(bt_field_class_structure_member_get_name)(BT(bt_field_class_structure_borrow_member_by_index_const)(c, i));
 }
 
-int ft_ctf_member_kind(const void *payload, uint64_t i) {
+int ft_ctf_member_kind(const ft_ctf *r, const void *payload, uint64_t i) {
+    if (r->native) {
+        int k = nat_member(payload, i)->kind;
+        return k == NAT_UINT ? FT_CTF_UNSIGNED : k == NAT_SINT ? FT_CTF_SIGNED : FT_CTF_STRING;
+    }
     bt_field_class_type t = BT(bt_field_get_class_type)(member(payload, i));
     if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER)) return FT_CTF_UNSIGNED;
     if (bt_field_class_type_is(t, BT_FIELD_CLASS_TYPE_SIGNED_INTEGER)) return FT_CTF_SIGNED;
@@ -273,19 +314,22 @@ int ft_ctf_member_kind(const void *payload, uint64_t i) {
     return FT_CTF_OTHER;
 }
 
-uint64_t ft_ctf_member_unsigned(const void *payload, uint64_t i) {
+uint64_t ft_ctf_member_unsigned(const ft_ctf *r, const void *payload, uint64_t i) {
+    if (r->native) return ((const nat_event *)payload)->value[i];
     return BT(bt_field_integer_unsigned_get_value)(member(payload, i));
 }
 
-int64_t ft_ctf_member_signed(const void *payload, uint64_t i) {
+int64_t ft_ctf_member_signed(const ft_ctf *r, const void *payload, uint64_t i) {
+    if (r->native) return (int64_t)((const nat_event *)payload)->value[i];
     return BT(bt_field_integer_signed_get_value)(member(payload, i));
 }
 
-const char *ft_ctf_member_string(const void *payload, uint64_t i) {
+const char *ft_ctf_member_string(const ft_ctf *r, const void *payload, uint64_t i) {
+    if (r->native) return ((const nat_event *)payload)->text[i];
     return BT(bt_field_string_get_value)(member(payload, i));
 }
 
-int ft_ctf_read_event(const void *payload, const ft_ctf_layout *l, ft_ctf_values *out) {
+static int bt_read_event(const void *payload, const ft_ctf_layout *l, ft_ctf_values *out) {
     out->seq = BT(bt_field_integer_unsigned_get_value)(member(payload, l->seq));
     out->ts = BT(bt_field_integer_unsigned_get_value)(member(payload, l->ts));
     out->dev = BT(bt_field_string_get_value)(member(payload, l->dev));
@@ -304,4 +348,9 @@ int ft_ctf_read_event(const void *payload, const ft_ctf_layout *l, ft_ctf_values
         }
     }
     return -1;
+}
+
+int ft_ctf_read_event(const ft_ctf *r, const void *payload, const ft_ctf_layout *l, ft_ctf_values *out) {
+    if (r->native) return nat_read_event(payload, l, out);
+    return bt_read_event(payload, l, out);
 }

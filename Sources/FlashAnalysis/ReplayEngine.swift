@@ -81,9 +81,11 @@ public final class ReplayEngine {
         lastReplay!._withUnsafeGuaranteedRef { $0.consume(Located(record: record, line: line)) }
     }
 
-    /// Consumes every remaining record of a JSON-lines trace or QEMU log.
-    public func consumeAll(_ input: inout TraceInput) throws {
-        try input.forEachRecord { record, line in try consume(record, line: line) }
+    /// Consumes every remaining item of a trace (generic, so the common readers run on their
+    /// concrete type; see RecordSource.forEachItem).
+    public func consumeAll<S: RecordSource>(_ input: inout S) throws {
+        try input.forEachItem(record: { record, line in try consume(record, line: line) },
+                              gap: { count, from, to, line in gap(count: count, from: from, to: to, line: line) })
     }
 
     /// The tracer lost `count` events: report it, and resynchronise every device (pending

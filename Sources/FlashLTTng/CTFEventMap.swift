@@ -16,13 +16,13 @@ struct CTFEventMap {
     var layout = ft_ctf_layout()
 
     /// `payload` is any event of the class; `name` its class name.
-    init(name: String, payload: UnsafeRawPointer?) throws(CTFMapError) {
+    init(name: String, payload: UnsafeRawPointer?, reader: OpaquePointer?) throws(CTFMapError) {
         let prefix = ProviderSource.provider + ":"
         guard name.hasPrefix(prefix) else { role = .foreign; return }
         let bare = String(name.dropFirst(prefix.count))
         var members: [String: (index: UInt64, kind: Int)] = [:]
-        for i in 0..<ft_ctf_member_count(payload) {
-            members[String(cString: ft_ctf_member_name(payload, i))] = (i, Int(ft_ctf_member_kind(payload, i)))
+        for i in 0..<ft_ctf_member_count(reader, payload) {
+            members[String(cString: ft_ctf_member_name(reader, payload, i))] = (i, Int(ft_ctf_member_kind(reader, payload, i)))
         }
         func index(_ field: String, _ type: ArgType) throws(CTFMapError) -> Int {
             guard let m = members[field] else { throw CTFMapError("\(name) has no field \"\(field)\"") }
@@ -51,7 +51,7 @@ struct CTFEventMap {
             withUnsafeMutableBytes(of: &layout.arg) { $0.bindMemory(to: UInt64.self)[k] = i }
             withUnsafeMutableBytes(of: &layout.max) { $0.bindMemory(to: UInt64.self)[k] = a.type == .string ? 0 : a.type.maxValue }
             if a.type == .string { layout.string_mask |= 1 << UInt32(k) }
-            if a.type == .i32 && Int(ft_ctf_member_kind(payload, i)) == FT_CTF_SIGNED { layout.signed_mask |= 1 << UInt32(k) }
+            if a.type == .i32 && Int(ft_ctf_member_kind(reader, payload, i)) == FT_CTF_SIGNED { layout.signed_mask |= 1 << UInt32(k) }
         }
     }
 
@@ -69,7 +69,7 @@ struct CTFEventMap {
 
     /// The event of an item ft_ctf_next has read with this map's layout; throws when a value does
     /// not fit its declared type. `texts` caches the ids of `write` texts by their C bytes.
-    func event(_ kind: EventKind, item: ft_ctf_item, texts: inout [([CChar], EventText)]) throws(CTFMapError) -> FlashEvent {
+    func event(_ kind: EventKind, item: ft_ctf_item, reader: OpaquePointer?, texts: inout [([CChar], EventText)]) throws(CTFMapError) -> FlashEvent {
         let v = item.values
         if item.bad_arg >= 0 {
             let bad = Int(item.bad_arg)
@@ -80,7 +80,7 @@ struct CTFEventMap {
         if layout.string_mask != 0, let payload = item.payload {
             for k in 0..<Int(layout.nargs) where layout.string_mask & (1 << UInt32(k)) != 0 {
                 let i = withUnsafeBytes(of: layout.arg) { $0.bindMemory(to: UInt64.self)[k] }
-                let c = ft_ctf_member_string(payload, i)!
+                let c = ft_ctf_member_string(reader, payload, i)!
                 if let hit = texts.first(where: { strcmp($0.0, c) == 0 }) {
                     e.textID = hit.1
                 } else {

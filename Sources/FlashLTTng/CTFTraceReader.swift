@@ -33,22 +33,50 @@ public struct CTFTraceReader: RecordSource {
     /// `write` texts seen, by their C bytes (an id per distinct text, found without Strings).
     private var texts: [([CChar], EventText)] = []
 
-    /// Opens the trace in `path` or anywhere below it (as `babeltrace2 DIR` does).
-    public init(path: String) throws {
+    /// Which decoder reads the trace.
+    public enum Decoder: String, Sendable, CaseIterable {
+        /// flashtrace's own, for traces of lttng-ust's shape (the default when it can).
+        case native
+        /// libbabeltrace2 (loaded at run time), for any CTF 1.8 trace.
+        case babeltrace2
+    }
+    /// The decoder reading this trace.
+    public let decoder: Decoder
+
+    /// Opens the trace in `path` or anywhere below it (as `babeltrace2 DIR` does). With
+    /// `decoder` nil, the native decoder reads it when it can and libbabeltrace2 otherwise;
+    /// the environment variable FLASHTRACE_CTF_READER (native, babeltrace2) forces one.
+    public init(path: String, decoder wanted: Decoder? = nil) throws {
         self.path = path
         var err = [CChar](repeating: 0, count: 2048)
-        guard ft_ctf_load_library(&err, err.count) == 0 else {
-            throw CTFReadError(message: "reading an LTTng (CTF) trace needs libbabeltrace2 (Debian package libbabeltrace2-0), which is not installed: \(cText(err))", unavailable: true)
-        }
         let dirs = try Self.metadataDirectories(under: path)
+        var choice = wanted
+        if choice == nil, let env = ProcessInfo.processInfo.environment["FLASHTRACE_CTF_READER"], !env.isEmpty {
+            guard let d = Decoder(rawValue: env) else {
+                throw CTFReadError(message: "FLASHTRACE_CTF_READER=\(env): expected native or babeltrace2")
+            }
+            choice = d
+        }
+        let mode: Int32 = switch choice {
+        case nil: Int32(FT_CTF_READER_AUTO)
+        case .native: Int32(FT_CTF_READER_NATIVE)
+        case .babeltrace2: Int32(FT_CTF_READER_BABELTRACE2)
+        }
         var cDirs = dirs.map { strdup($0) }
         defer { for p in cDirs { free(p) } }
+        var missing: Int32 = 0
         let reader = cDirs.withUnsafeMutableBufferPointer { b in
             b.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: b.count) {
-                ft_ctf_open($0, b.count, &err, err.count)
+                ft_ctf_open($0, b.count, mode, &err, err.count, &missing)
             }
         }
-        guard let reader else { throw CTFReadError(message: cText(err)) }
+        guard let reader else {
+            if missing != 0 {
+                throw CTFReadError(message: "reading this LTTng (CTF) trace needs libbabeltrace2 (Debian package libbabeltrace2-0), which is not installed: \(cText(err))", unavailable: true)
+            }
+            throw CTFReadError(message: cText(err))
+        }
+        decoder = ft_ctf_is_native(reader) != 0 ? .native : .babeltrace2
         handle = Handle(reader)
         try readHeader()
     }
@@ -105,23 +133,78 @@ public struct CTFTraceReader: RecordSource {
         while true {
             guard let reader = handle.reader else { return nil }
             // The error buffer is the handle's: allocating 2 KiB per event cost more than decoding it.
-            switch Int(ft_ctf_next(reader, &item, handle.error, Handle.errorSize)) {
-            case FT_CTF_END:
-                return gaps.remainder()
-            case FT_CTF_DISCARDED:
-                gaps.discarded(count: item.has_count != 0 ? item.count : 0,
-                               from: item.has_range != 0 ? UInt64(clamping: item.begin_ns) : nil,
-                               to: item.has_range != 0 ? UInt64(clamping: item.end_ns) : nil)
-            case FT_CTF_EVENT:
-                line += 1
-                guard let record = try event(item, devices: &devices) else { continue }
-                let gap: TraceItem?
-                do { gap = try gaps.gap(before: record.seq) } catch { throw TraceFormatError(line: line, message: error.message) }
-                guard let gap else { return .record(record) }
-                heldRecord = record
-                return gap
-            default:
-                throw TraceFormatError(line: line, message: String(cString: handle.error))
+            let rc = ft_ctf_next(reader, &item, handle.error, Handle.errorSize)
+            switch try step(rc, item, devices: &devices) {
+            case .item(let it): return it
+            case .end: return nil
+            case .again: continue
+            }
+        }
+    }
+
+    private enum Step { case item(TraceItem), end, again }
+
+    /// What one ft_ctf_next result makes of the trace.
+    private mutating func step(_ rc: Int32, _ item: ft_ctf_item, devices: inout [JSONValue]) throws -> Step {
+        switch Int(rc) {
+        case FT_CTF_END:
+            return gaps.remainder().map { .item($0) } ?? .end
+        case FT_CTF_DISCARDED:
+            gaps.discarded(count: item.has_count != 0 ? item.count : 0,
+                           from: item.has_range != 0 ? UInt64(clamping: item.begin_ns) : nil,
+                           to: item.has_range != 0 ? UInt64(clamping: item.end_ns) : nil)
+            return .again
+        case FT_CTF_EVENT:
+            line += 1
+            guard let record = try event(item, devices: &devices) else { return .again }
+            let gap: TraceItem?
+            do { gap = try gaps.gap(before: record.seq) } catch { throw TraceFormatError(line: line, message: error.message) }
+            guard let gap else { return .item(.record(record)) }
+            heldRecord = record
+            return .item(gap)
+        default:
+            throw TraceFormatError(line: line, message: String(cString: handle.error))
+        }
+    }
+
+    /// Replay's loop (RecordSource.forEachItem): a vocabulary event the C reader has read whole
+    /// goes straight to `record`; anything else takes nextItem's way.
+    public mutating func forEachItem(record body: (TraceRecord, Int) throws -> Void,
+                                     gap gapBody: (_ count: UInt64, _ from: UInt64?, _ to: UInt64?, _ line: Int) throws -> Void) throws {
+        var none: [JSONValue] = []
+        var item = ft_ctf_item()
+        while true {
+            var next: TraceItem?
+            if !buffered.isEmpty || heldRecord != nil {
+                guard let it = try nextItem() else { return }
+                next = it
+            } else {
+                guard let reader = handle.reader else { return }
+                let rc = ft_ctf_next(reader, &item, handle.error, Handle.errorSize)
+                if rc == FT_CTF_EVENT, item.kind >= 0, item.bad_arg < 0, item.has_text == 0, let dev = item.values.dev,
+                   let kind = EventKind(rawValue: UInt8(truncatingIfNeeded: item.kind)) {
+                    line += 1
+                    lineNumber = line
+                    sawEvent = true
+                    let v = item.values
+                    let record = TraceRecord(seq: v.seq, ts: v.ts == .max ? nil : v.ts, device: device(dev),
+                                             event: FlashEvent(kind, v.arg.0, v.arg.1, v.arg.2, v.arg.3, v.arg.4))
+                    let g: TraceItem?
+                    do { g = try gaps.gap(before: record.seq) } catch { throw TraceFormatError(line: line, message: error.message) }
+                    if case .gap(let count, let from, let to)? = g { try gapBody(count, from, to, line) }
+                    try body(record, line)
+                    continue
+                }
+                switch try step(rc, item, devices: &none) {
+                case .item(let it): next = it
+                case .end: return
+                case .again: continue
+                }
+                lineNumber = line
+            }
+            switch next! {
+            case .record(let r): try body(r, lineNumber)
+            case .gap(let count, let from, let to): try gapBody(count, from, to, lineNumber)
             }
         }
     }
@@ -136,7 +219,7 @@ public struct CTFTraceReader: RecordSource {
                     e = FlashEvent(kind, item.values.arg.0, item.values.arg.1, item.values.arg.2, item.values.arg.3, item.values.arg.4)
                 } else {
                     guard item.values.dev != nil, let map = maps[item.event_class!] else { throw CTFMapError("event without payload") }
-                    e = try map.event(kind, item: item, texts: &texts)
+                    e = try map.event(kind, item: item, reader: handle.reader, texts: &texts)
                 }
                 let v = item.values
                 return TraceRecord(seq: v.seq, ts: v.ts == .max ? nil : v.ts, device: device(v.dev), event: e)
@@ -144,7 +227,7 @@ public struct CTFTraceReader: RecordSource {
             let cls = item.event_class!
             let map: CTFEventMap
             if let m = maps[cls] { map = m } else {
-                map = try CTFEventMap(name: String(cString: item.name), payload: item.payload)
+                map = try CTFEventMap(name: String(cString: item.name), payload: item.payload, reader: handle.reader)
                 maps[cls] = map
                 var layout = map.layout
                 guard ft_ctf_register(handle.reader, cls, map.registeredKind, &layout) == 0 else { throw CTFMapError("out of memory") }
@@ -158,11 +241,11 @@ public struct CTFTraceReader: RecordSource {
                 skippedLines += 1
                 return nil
             case .deviceConfig:
-                let name = String(cString: ft_ctf_member_string(payload, UInt64(map.dev)))
+                let name = String(cString: ft_ctf_member_string(handle.reader, payload, UInt64(map.dev)))
                 if sawEvent {
                     throw CTFMapError("device_config for \(name) after the first event: the trace holds more than one recording (give each run its own session)")
                 }
-                let text = String(cString: ft_ctf_member_string(payload, UInt64(map.config)))
+                let text = String(cString: ft_ctf_member_string(handle.reader, payload, UInt64(map.config)))
                 do { devices.append(try JSONValue.parse(text)) } catch {
                     throw CTFMapError("device_config for \(name): \(error)")
                 }
@@ -172,8 +255,8 @@ public struct CTFTraceReader: RecordSource {
                 sawEvent = true
                 var layout = map.layout
                 var read = item
-                read.bad_arg = ft_ctf_read_event(payload, &layout, &read.values)
-                let e = try map.event(kind, item: read, texts: &texts)
+                read.bad_arg = ft_ctf_read_event(handle.reader, payload, &layout, &read.values)
+                let e = try map.event(kind, item: read, reader: handle.reader, texts: &texts)
                 let v = read.values
                 return TraceRecord(seq: v.seq, ts: v.ts == .max ? nil : v.ts, device: device(v.dev), event: e)
             }

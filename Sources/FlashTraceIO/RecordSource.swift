@@ -18,7 +18,24 @@ public protocol RecordSource {
     var truncatedLastLine: Bool { get }
     /// Lines of other content that were skipped.
     var skippedLines: Int { get }
+    /// Hands every remaining item, with its line, to `record` or `gap`: replay's loop. Readers
+    /// implement it on their concrete type, so a record is neither wrapped in a TraceItem nor
+    /// passed through an existential on the way; the default goes through nextItem.
+    mutating func forEachItem(record: (TraceRecord, Int) throws -> Void,
+                              gap: (_ count: UInt64, _ from: UInt64?, _ to: UInt64?, _ line: Int) throws -> Void) throws
     func close()
+}
+
+extension RecordSource {
+    public mutating func forEachItem(record: (TraceRecord, Int) throws -> Void,
+                                     gap: (_ count: UInt64, _ from: UInt64?, _ to: UInt64?, _ line: Int) throws -> Void) throws {
+        while let item = try nextItem() {
+            switch item {
+            case .record(let r): try record(r, lineNumber)
+            case .gap(let count, let from, let to): try gap(count, from, to, lineNumber)
+            }
+        }
+    }
 }
 
 extension TraceInput: RecordSource {

@@ -92,9 +92,10 @@ public struct TraceInput {
         return try qemu!.next()
     }
 
-    /// Hands every remaining record and its line to `body`: replay's hot loop. The reader is
-    /// taken out of its optional for the loop, so no record is wrapped or copied on the way.
-    public mutating func forEachRecord(_ body: (TraceRecord, Int) throws -> Void) throws {
+    /// Replay's loop (RecordSource.forEachItem; text traces have no gaps). The reader is taken
+    /// out of its optional for the loop, so no record is wrapped or copied on the way.
+    public mutating func forEachItem(record body: (TraceRecord, Int) throws -> Void,
+                                     gap: (_ count: UInt64, _ from: UInt64?, _ to: UInt64?, _ line: Int) throws -> Void) throws {
         if var reader = json {
             json = nil
             defer { json = reader }

@@ -119,15 +119,6 @@ struct Replay: ParsableCommand {
         return (report, activity?.result(), session.input.lineNumber)
     }
 
-    static func feed<S: RecordSource>(_ input: inout S, _ engine: ReplayEngine) throws {
-        while let item = try input.nextItem() {
-            switch item {
-            case .record(let record): try engine.consume(record, line: input.lineNumber)
-            case .gap(let count, let from, let to): engine.gap(count: count, from: from, to: to, line: input.lineNumber)
-            }
-        }
-    }
-
     /// Devices named by the trace itself: the JSON-lines header, or the board a QEMU log's
     /// device names point to.
     func baseDevices(_ input: any RecordSource) throws(ExitCode) -> [DeviceConfig] {

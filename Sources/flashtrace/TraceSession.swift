@@ -61,9 +61,9 @@ struct TraceSession {
                 try engine.consumeAll(&concrete)
             } else if var ctf = input as? CTFTraceReader {
                 defer { input = ctf }
-                try Replay.feed(&ctf, engine)
+                try engine.consumeAll(&ctf)
             } else {
-                try Replay.feed(&input, engine)
+                try engine.consumeAll(&input)
             }
             return 0
         } catch let e as TraceFormatError {

@@ -54,6 +54,9 @@ final class LTTngGapTests: XCTestCase {
             }
         }
         ctf.close()
+        XCTAssertEqual(ctf.decoder, .native)
+        // The native decoder places the tracer's losses exactly as libbabeltrace2 does.
+        try assertDecodersAgree(ctf: "\(d)/ctf")
         let devices = 2  // device_config events are not among the records but can be discarded too
         XCTAssertGreaterThan(gaps, 0, "the tiny channel lost nothing: \(r.output)")
         XCTAssertEqual(Int(discarded), written + devices - read - (ctf.header?.devices.count ?? 0))

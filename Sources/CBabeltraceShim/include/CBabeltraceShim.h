@@ -1,6 +1,7 @@
-// A small reader of CTF traces over libbabeltrace2 (source.ctf.fs -> filter.utils.muxer -> a
-// simple sink), for Swift. libbabeltrace2 is loaded at run time, so flashtrace starts and runs
-// its other commands where it is not installed; only reading an LTTng trace needs it.
+// A small reader of CTF traces for Swift: natively for traces of lttng-ust's shape, otherwise
+// over libbabeltrace2 (source.ctf.fs -> filter.utils.muxer -> a simple sink). libbabeltrace2 is
+// loaded at run time, so flashtrace starts and runs its other commands where it is not
+// installed; only reading a CTF trace the native reader declines needs it.
 #ifndef CBABELTRACESHIM_H
 #define CBABELTRACESHIM_H
 
@@ -57,9 +58,16 @@ int ft_ctf_register(ft_ctf *reader, const void *event_class, int kind, const ft_
 /// Loads libbabeltrace2.so.0 (once). 0 on success; else the reason in err.
 int ft_ctf_load_library(char *err, size_t errlen);
 
+enum { FT_CTF_READER_AUTO = 0, FT_CTF_READER_NATIVE = 1, FT_CTF_READER_BABELTRACE2 = 2 };
+
 /// Opens the CTF traces in `dirs` (directories holding a `metadata` file) as one time-ordered
-/// message stream. NULL on failure, with the reason in err.
-ft_ctf *ft_ctf_open(const char *const *dirs, size_t count, char *err, size_t errlen);
+/// message stream, with `reader` (FT_CTF_READER_AUTO: native when it can, else libbabeltrace2).
+/// NULL on failure, with the reason in err; *missing_library is then 1 when libbabeltrace2 was
+/// needed but could not be loaded.
+ft_ctf *ft_ctf_open(const char *const *dirs, size_t count, int reader, char *err, size_t errlen, int *missing_library);
+
+/// 1 when the native reader reads the trace, 0 when libbabeltrace2 does.
+int ft_ctf_is_native(const ft_ctf *reader);
 
 /// Next event or discarded-events record: FT_CTF_EVENT, FT_CTF_DISCARDED, FT_CTF_END, or
 /// FT_CTF_ERROR with the reason in err.
@@ -67,16 +75,17 @@ int ft_ctf_next(ft_ctf *reader, ft_ctf_item *item, char *err, size_t errlen);
 
 void ft_ctf_close(ft_ctf *reader);
 
-// Payload members by index (the order the event class declares them).
-uint64_t ft_ctf_member_count(const void *payload);
-const char *ft_ctf_member_name(const void *payload, uint64_t index);
-int ft_ctf_member_kind(const void *payload, uint64_t index);
-uint64_t ft_ctf_member_unsigned(const void *payload, uint64_t index);
-int64_t ft_ctf_member_signed(const void *payload, uint64_t index);
-const char *ft_ctf_member_string(const void *payload, uint64_t index);
+// Payload members by index (the order the event class declares them), of a payload `reader`
+// handed out.
+uint64_t ft_ctf_member_count(const ft_ctf *reader, const void *payload);
+const char *ft_ctf_member_name(const ft_ctf *reader, const void *payload, uint64_t index);
+int ft_ctf_member_kind(const ft_ctf *reader, const void *payload, uint64_t index);
+uint64_t ft_ctf_member_unsigned(const ft_ctf *reader, const void *payload, uint64_t index);
+int64_t ft_ctf_member_signed(const ft_ctf *reader, const void *payload, uint64_t index);
+const char *ft_ctf_member_string(const ft_ctf *reader, const void *payload, uint64_t index);
 
 /// Reads seq, ts, dev and the integer arguments of an event laid out as `l`. Returns -1, or the
 /// index of the first argument whose value does not fit (negative, or above its max).
-int ft_ctf_read_event(const void *payload, const ft_ctf_layout *l, ft_ctf_values *out);
+int ft_ctf_read_event(const ft_ctf *reader, const void *payload, const ft_ctf_layout *l, ft_ctf_values *out);
 
 #endif
