@@ -6,6 +6,10 @@
 // known (a QEMU log replays with the whole region) costs neither a memset of 64 MiB at start nor
 // memory for the pages the trace never touches. A value type: copies share the buffer until one
 // of them writes.
+//
+// The buffer also knows which 4 KiB pages were ever written since they were last erased (a
+// bitmap): an erase zeroes only those. Firmware erases a 256 KiB block to rewrite a few hundred
+// bytes of it; memset of the whole block was 8% of replaying such a trace.
 
 #if canImport(Glibc)
 import Glibc
@@ -26,7 +30,10 @@ public struct Storage: Sendable {
         buffer = StorageBuffer(count: count)
         self.count = count
         self.bigEndian = bigEndian
-        if fill != 0xFF && count > 0 { buffer.base.update(repeating: ~fill, count: count) }
+        if fill != 0xFF && count > 0 {
+            buffer.base.update(repeating: ~fill, count: count)
+            buffer.markWritten(0, count)
+        }
     }
 
     public init(bytes: [UInt8], bigEndian: Bool) {
@@ -69,6 +76,7 @@ public struct Storage: Sendable {
     public mutating func store(_ offset: Int, _ size: Int, _ value: UInt32) {
         precondition(offset >= 0 && offset + size <= count, "storage access out of bounds")
         let p = writableBase()
+        buffer.markWritten(offset, size)
         for i in 0..<size {
             let shift = bigEndian ? (size - 1 - i) * 8 : i * 8
             p[offset + i] = ~UInt8(truncatingIfNeeded: value >> UInt32(shift))
@@ -84,13 +92,21 @@ public struct Storage: Sendable {
     public mutating func fill(_ offset: UInt64, _ length: UInt64, _ byte: UInt8 = 0xFF) {
         let lo = Int(min(offset, UInt64(count)))
         let hi = Int(min(offset &+ length, UInt64(count)))
-        if lo < hi { (writableBase() + lo).update(repeating: ~byte, count: hi - lo) }
+        guard lo < hi else { return }
+        let p = writableBase()
+        if byte != 0xFF {
+            (p + lo).update(repeating: ~byte, count: hi - lo)
+            buffer.markWritten(lo, hi - lo)
+        } else {
+            buffer.erase(lo, hi - lo)
+        }
     }
 
     public mutating func replace(_ offset: Int, with data: ArraySlice<UInt8>) {
         let n = min(data.count, count - offset)
         guard n > 0 else { return }
         let p = writableBase() + offset
+        buffer.markWritten(offset, n)
         data.withUnsafeBufferPointer { src in
             for i in 0..<n { p[i] = ~src[i] }
         }
@@ -112,24 +128,63 @@ public struct Storage: Sendable {
     }
 }
 
-/// calloc'd memory (zero = erased), freed with its last Storage.
+/// calloc'd memory (zero = erased), freed with its last Storage, and the bitmap of its pages
+/// that may hold anything but zero (a clear bit: the page is all zero).
 @usableFromInline
 final class StorageBuffer: @unchecked Sendable {
     @usableFromInline let base: UnsafeMutablePointer<UInt8>
     let count: Int
+    private let written: UnsafeMutablePointer<UInt64>
+    private let words: Int
+    static let pageShift = 12
 
     init(count: Int) {
         self.count = count
         // calloc of a large block maps fresh zero pages without touching them.
         guard let p = calloc(max(count, 1), 1) else { fatalError("out of memory allocating \(count) bytes of flash storage") }
         base = p.assumingMemoryBound(to: UInt8.self)
+        words = (count >> Self.pageShift) / 64 + 1
+        guard let w = calloc(words, 8) else { fatalError("out of memory allocating \(count) bytes of flash storage") }
+        written = w.assumingMemoryBound(to: UInt64.self)
     }
 
     func copy() -> StorageBuffer {
         let b = StorageBuffer(count: count)
         b.base.update(from: base, count: count)
+        b.written.update(from: written, count: words)
         return b
     }
 
-    deinit { free(base) }
+    /// Bytes [offset, offset+n) are about to hold something (n > 0).
+    @inline(__always)
+    func markWritten(_ offset: Int, _ n: Int) {
+        var page = offset >> Self.pageShift
+        let last = (offset + n - 1) >> Self.pageShift
+        while page <= last {
+            written[page >> 6] |= 1 << UInt64(page & 63)
+            page += 1
+        }
+    }
+
+    /// Sets [offset, offset+n) to zero (erased), touching only pages written since their last erase.
+    func erase(_ offset: Int, _ n: Int) {
+        let end = offset + n
+        var page = offset >> Self.pageShift
+        let last = (end - 1) >> Self.pageShift
+        while page <= last {
+            let bit: UInt64 = 1 << UInt64(page & 63)
+            if written[page >> 6] & bit != 0 {
+                let lo = max(offset, page << Self.pageShift), hi = min(end, (page + 1) << Self.pageShift)
+                (base + lo).update(repeating: 0, count: hi - lo)
+                // A page erased whole is all zero again; a partly erased one may still hold data.
+                if lo == page << Self.pageShift && hi == min(count, (page + 1) << Self.pageShift) { written[page >> 6] &= ~bit }
+            }
+            page += 1
+        }
+    }
+
+    deinit {
+        free(base)
+        free(written)
+    }
 }
