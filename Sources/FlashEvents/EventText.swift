@@ -10,7 +10,9 @@ public struct EventText: Hashable, Sendable {
 
     @inlinable public init(id: UInt32) { self.id = id }
 
-    public static let none = EventText(id: 0)
+    /// Computed, not stored: every event made passes it, and a stored static in another module
+    /// is reached through a lazy-initialisation check.
+    @inlinable public static var none: EventText { EventText(id: 0) }
     // CFI01 (spec §5 list)
     public static let singleByteProgram0 = EventText(id: 1)
     public static let singleByteProgram1 = EventText(id: 2)

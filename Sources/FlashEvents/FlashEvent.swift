@@ -100,6 +100,7 @@ public struct TraceRecord: Equatable, Sendable {
     public var device: String
     public var event: FlashEvent
 
+    @inlinable
     public init(seq: UInt64, ts: UInt64?, device: String, event: FlashEvent) {
         self.seq = seq; self.ts = ts; self.device = device; self.event = event
     }

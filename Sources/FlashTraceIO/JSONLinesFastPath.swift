@@ -22,20 +22,42 @@ struct CanonicalEventLine {
 }
 
 extension JSONLinesSchema {
-    /// `previousDevice`: the previous line's device name followed by `","event":"` (or empty);
-    /// traces run long stretches on one device, and one comparison then covers both.
+    /// `p` is one line (without its newline).
+    @inline(__always)
     func scanCanonical(_ p: UnsafeBufferPointer<UInt8>, names: EventNameLookup,
                        previousDevice: UnsafeBufferPointer<UInt8>, into out: inout CanonicalEventLine) -> Bool {
+        let last = scanCanonicalObject(p, names: names, previousDevice: previousDevice, into: &out)
+        return last >= 0 && last + 1 == p.count
+    }
+
+    /// `p` is the reader's buffer from a line's start on (more lines may follow): the length of
+    /// the line with its newline when it is canonical, else 0. Scanning the buffer directly
+    /// spares the separate search for the newline: a canonical line holds none (its strings
+    /// have no control bytes) and every step stops at a structural byte, so the scan ends on
+    /// the line's closing brace exactly when the line alone would be accepted.
+    @inline(__always)
+    func scanCanonicalLine(inBuffer p: UnsafeBufferPointer<UInt8>, names: EventNameLookup,
+                           previousDevice: UnsafeBufferPointer<UInt8>, into out: inout CanonicalEventLine) -> Int {
+        let last = scanCanonicalObject(p, names: names, previousDevice: previousDevice, into: &out)
+        guard last >= 0, last + 1 < p.count, p[last + 1] == UInt8(ascii: "\n") else { return 0 }
+        return last + 2
+    }
+
+    /// The index of the closing brace of the canonical event object at the start of `p`, or -1.
+    /// `previousDevice`: the previous line's device name followed by `","event":"` (or empty);
+    /// traces run long stretches on one device, and one comparison then covers both.
+    private func scanCanonicalObject(_ p: UnsafeBufferPointer<UInt8>, names: EventNameLookup,
+                                     previousDevice: UnsafeBufferPointer<UInt8>, into out: inout CanonicalEventLine) -> Int {
         var i = 0
-        guard p.count > 0, match(p, &i, seqFragment), let seq = canonicalInteger(p, &i) else { return false }
+        guard p.count > 0, match(p, &i, seqFragment), let seq = canonicalInteger(p, &i) else { return -1 }
         out.seq = seq
         out.hasTs = false
         if match(p, &i, tsFragment) {
-            guard let t = canonicalInteger(p, &i) else { return false }
+            guard let t = canonicalInteger(p, &i) else { return -1 }
             out.ts = t
             out.hasTs = true
         }
-        guard match(p, &i, devFragment) else { return false }
+        guard match(p, &i, devFragment) else { return -1 }
         out.deviceStart = i
         if previousDevice.count > 0, p.count - i >= previousDevice.count,
            ByteText.equalBytes(p.baseAddress! + i, previousDevice.baseAddress!, previousDevice.count) {
@@ -44,9 +66,9 @@ extension JSONLinesSchema {
             i += previousDevice.count
             out.sameDevice = true
         } else {
-            guard let d = plainString(p, &i) else { return false }
+            guard let d = plainString(p, &i) else { return -1 }
             // plainString stops on the closing quote, which starts `","event":"`.
-            guard match(p, &i, eventKeyFragment) else { return false }
+            guard match(p, &i, eventKeyFragment) else { return -1 }
             out.deviceEnd = d.upperBound
             out.sameDevice = false
         }
@@ -55,7 +77,7 @@ extension JSONLinesSchema {
             kind = k
         } else {
             guard let nameRange = plainString(p, &i),
-                  let k = names.kind(UnsafeBufferPointer(rebasing: p[nameRange])) else { return false }
+                  let k = names.kind(UnsafeBufferPointer(rebasing: p[nameRange])) else { return -1 }
             i += 1
             kind = k
         }
@@ -64,23 +86,23 @@ extension JSONLinesSchema {
         out.hasText = false
         let kindIndex = Int(kind.rawValue)
         for k in 0..<argumentCounts[kindIndex] {
-            guard matchKey(p, &i, kind: kindIndex, argument: k) else { return false }
+            guard matchKey(p, &i, kind: kindIndex, argument: k) else { return -1 }
             if types[kindIndex * JSONLinesSchema.maxArguments + k] == .string {
-                guard i < p.count, p[i] == UInt8(ascii: "\"") else { return false }
+                guard i < p.count, p[i] == UInt8(ascii: "\"") else { return -1 }
                 i += 1
-                guard let t = plainString(p, &i) else { return false }
+                guard let t = plainString(p, &i) else { return -1 }
                 i += 1
                 out.textStart = t.lowerBound
                 out.textEnd = t.upperBound
                 out.hasText = true
             } else {
                 guard let v = canonicalInteger(p, &i), v <= maxima[kindIndex * JSONLinesSchema.maxArguments + k] else {
-                    return false
+                    return -1
                 }
                 out.event[argument: k] = v
             }
         }
-        return i + 1 == p.count && p[i] == UInt8(ascii: "}")
+        return i < p.count && p[i] == UInt8(ascii: "}") ? i : -1
     }
 }
 

@@ -121,24 +121,18 @@ private final class ReaderStorage {
     }
 
     func next() throws -> TraceRecord? {
+        // Most lines: canonical, whole in the buffer, found and scanned in one pass.
+        if let rest = lines.peek() {
+            let length = schema.scanCanonicalLine(inBuffer: rest, names: names, previousDevice: UnsafeBufferPointer(lastDeviceBytes), into: &scanned)
+            if length > 0 && lines.consumeLine(length) {
+                return try accept(canonicalRecord(rest), line: lines.lineNumber)
+            }
+        }
         while let (line, terminated) = try lines.nextLine() {
             let n = lines.lineNumber
             let record: TraceRecord
             if schema.scanCanonical(line, names: names, previousDevice: UnsafeBufferPointer(lastDeviceBytes), into: &scanned) {
-                eventLines += 1
-                var event = scanned.event
-                if scanned.hasText {
-                    event.textID = texts.eventText(for: UnsafeBufferPointer(rebasing: line[scanned.textStart..<scanned.textEnd]))
-                }
-                let device: String
-                if scanned.sameDevice {
-                    device = lastDevice
-                } else {
-                    let bytes = UnsafeBufferPointer(rebasing: line[scanned.deviceStart..<scanned.deviceEnd])
-                    device = devices.string(for: bytes)
-                    rememberDevice(device, bytes)
-                }
-                record = TraceRecord(seq: scanned.seq, ts: scanned.hasTs ? scanned.ts : nil, device: device, event: event)
+                record = canonicalRecord(line)
             } else {
                 if isBlank(line) { continue }
                 let value: JSONValue
@@ -167,22 +161,47 @@ private final class ReaderStorage {
                     throw TraceFormatError(line: n, message: error.message)
                 }
             }
-            if end != nil { throw TraceFormatError(line: n, message: "expected nothing after the end line") }
-            if let last = lastSeq, record.seq <= last {
-                throw TraceFormatError(line: n, message: "seq must increase (\(record.seq) after \(last))")
-            }
-            // Both clocks a trace can carry (the model's virtual clock, a log's wall clock) only
-            // move forward; replay sets its clock from ts.
-            if let ts = record.ts, let last = lastTs, ts < last {
-                throw TraceFormatError(line: n, message: "ts must not decrease (\(ts) after \(last))")
-            }
-            lastSeq = record.seq
-            if let ts = record.ts { lastTs = ts }
-            recordLine = n
-            return record
+            return try accept(record, line: n)
         }
         if promisesEnd && end == nil { missingEnd = true }
         return nil
+    }
+
+    /// The record of the canonical line `scanned` was filled from (`line`: its bytes).
+    @inline(__always)
+    private func canonicalRecord(_ line: UnsafeBufferPointer<UInt8>) -> TraceRecord {
+        eventLines += 1
+        var event = scanned.event
+        if scanned.hasText {
+            event.textID = texts.eventText(for: UnsafeBufferPointer(rebasing: line[scanned.textStart..<scanned.textEnd]))
+        }
+        let device: String
+        if scanned.sameDevice {
+            device = lastDevice
+        } else {
+            let bytes = UnsafeBufferPointer(rebasing: line[scanned.deviceStart..<scanned.deviceEnd])
+            device = devices.string(for: bytes)
+            rememberDevice(device, bytes)
+        }
+        return TraceRecord(seq: scanned.seq, ts: scanned.hasTs ? scanned.ts : nil, device: device, event: event)
+    }
+
+    /// Checks `record` (line `n`) against the trace so far and returns it.
+    @inline(__always)
+    private func accept(_ record: TraceRecord, line n: Int) throws -> TraceRecord {
+        if end != nil { throw TraceFormatError(line: n, message: "expected nothing after the end line") }
+        if let last = lastSeq, record.seq <= last {
+            throw TraceFormatError(line: n, message: "seq must increase (\(record.seq) after \(last))")
+        }
+        // Both clocks a trace can carry (the model's virtual clock, a log's wall clock) only
+        // move forward; replay sets its clock from ts.
+        if let ts = record.ts, let last = lastTs, ts < last {
+            throw TraceFormatError(line: n, message: "ts must not decrease (\(ts) after \(last))")
+        }
+        lastSeq = record.seq
+        if let ts = record.ts { lastTs = ts }
+        recordLine = n
+        return record
     }
 
     private func readEnd(_ value: JSONValue, line n: Int) throws {

@@ -65,6 +65,25 @@ final class LineReader {
         if case .fd(let fd, true) = source { try FileDescriptorIO.close(fd, path: path) }
     }
 
+    /// The buffered bytes from the next line's start on (possibly several lines, the last one
+    /// partial), for a caller that finds a line's end itself; nil when nothing is buffered.
+    @inline(__always)
+    func peek() -> UnsafeBufferPointer<UInt8>? {
+        guard start < end, !skipping else { return nil }
+        return UnsafeBufferPointer(start: buffer + start, count: end - start)
+    }
+
+    /// The first `count` bytes of `peek()` were one line, newline included; false (nothing
+    /// consumed) when that line is too long, so that nextLine reports it.
+    @inline(__always)
+    func consumeLine(_ count: Int) -> Bool {
+        guard count - 1 <= maxLineLength else { return false }
+        start += count
+        scanFrom = start
+        lineNumber += 1
+        return true
+    }
+
     /// The next line without its `\n`, and whether it had one (false only for the file's last line).
     /// The buffer is valid until the next call.
     func nextLine() throws -> (line: UnsafeBufferPointer<UInt8>, terminated: Bool)? {

@@ -226,6 +226,9 @@ final class JSONLinesTests: XCTestCase {
                     line: 2, "invalid UTF-8 at column 17")
         expectError(h + ok + String(repeating: " ", count: 200) + "\n", line: 3, "line longer than 100 bytes",
                     maxLineLength: 100)
+        // Also a canonical line (the reader scans those in its buffer, past the newline search).
+        expectError(h + #"{"seq":0,"dev":""# + String(repeating: "d", count: 120) + #"","event":"reset"}"# + "\n", line: 2,
+                    "line longer than 100 bytes", maxLineLength: 100)
         // A complete but broken last line is an error, not a truncation.
         expectError(h + ok + #"{"seq":8,"dev":"d","event":"foo"}"#, line: 3, #"unknown event "foo""#)
     }
