@@ -67,7 +67,7 @@ enum ByteText {
         }
         // The word holds eight digits with leading zeros; shifting drops the zeros. Eight bytes
         // are stored (the caller has room for 20); the ones past `digits` are overwritten next.
-        UnsafeMutableRawPointer(out).storeBytes(of: eightDigits(value) >> UInt64(8 * (8 - digits)), as: UInt64.self)
+        UnsafeMutableRawPointer(out).storeBytes(of: eightDigits(value) &>> UInt64(8 * (8 - digits)), as: UInt64.self)
         return digits
     }
 
@@ -213,7 +213,7 @@ enum ByteText {
     static func equalShortBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
         let x = UnsafeRawPointer(a).loadUnaligned(as: UInt64.self)
         let y = UnsafeRawPointer(b).loadUnaligned(as: UInt64.self)
-        let mask: UInt64 = count == 0 ? 0 : ~0 >> UInt64(64 - 8 * count)
+        let mask: UInt64 = count == 0 ? 0 : ~0 &>> UInt64(64 - 8 * count)
         return (x ^ y) & mask == 0
     }
 
@@ -236,7 +236,10 @@ enum ByteText {
     /// first: the digits are moved to the top bytes (zeros lead) and combined pairwise.
     @inline(__always)
     static func parseDigits(_ x: UInt64, count: Int) -> UInt64 {
-        var v = (x & 0x0F0F_0F0F_0F0F_0F0F) << UInt64(8 * (8 - count))
+        // Single digits (sizes, write cycles) are common: skip the multiplications.
+        if count == 1 { return x & 0xF }
+        // `&<<`: the shift is 0...56, so Swift's checks for shifts of 64 and more are not needed.
+        var v = (x & 0x0F0F_0F0F_0F0F_0F0F) &<< UInt64(8 * (8 - count))
         v = (v &* (10 << 8 + 1)) >> 8 & 0x00FF_00FF_00FF_00FF
         v = (v &* (100 << 16 + 1)) >> 16 & 0x0000_FFFF_0000_FFFF
         v = (v &* (10000 << 32 + 1)) >> 32
