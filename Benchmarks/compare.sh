@@ -6,15 +6,12 @@
 #   babeltrace2 -c sink.utils.dummy CTF-FOLDER   (decode only)
 # and the recording itself (JSON lines only, and JSON + LTTng). Prints events/s and the ratios.
 # Usage: Benchmarks/compare.sh [REPEAT=20000] [RUNS=5]      (run as root: it starts a session daemon)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 repeat=${1:-20000}
 runs=${2:-5}
-ft=.build/release/flashtrace
-[ -x "$ft" ] || { echo "compare.sh: build first: scripts/setup.sh --release" >&2; exit 69; }
-command -v babeltrace2 >/dev/null || { echo "compare.sh: babeltrace2 missing: scripts/setup.sh --tests" >&2; exit 69; }
-work=$(mktemp -d /tmp/flashtrace-compare.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+need_built "$ft"
+need_tool babeltrace2 "scripts/setup.sh --tests"
+scratch compare
 
 now() { date +%s%N; }
 # median of the run times (ns) of a command

@@ -7,17 +7,16 @@
 #                events from a C loop through the same probe library, in the same session
 #                (bar: flashtrace <= 1.1x the C loop)
 # Usage: Benchmarks/lttng.sh [EVENTS=10000000]        (root: it may start a session daemon)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 n=${1:-10000000}
 dev=.build/release/flashtrace-lttng-dev
-[ -x "$dev" ] || { echo "lttng.sh: build first: scripts/setup.sh --release" >&2; exit 69; }
-command -v lttng >/dev/null || { echo "lttng.sh: lttng-tools missing: scripts/setup.sh --tests" >&2; exit 69; }
+need_built "$dev"
+need_tool lttng "scripts/setup.sh --tests"
 make -s -C tracepoints libflashtrace-tp.so bench-c
 export FLASHTRACE_TP_LIB="$PWD/tracepoints/libflashtrace-tp.so"
 # As ProviderLibrary sets it for flashtrace: a blocking channel makes the app wait, not discard.
 export LTTNG_UST_ALLOW_BLOCKING=1
-work=$(mktemp -d /tmp/flashtrace-lttng-bench.XXXXXX)
+scratch lttng-bench  # its EXIT trap is replaced by cleanup below, which removes $work too
 session="ftbench$$"
 started=""
 cleanup() {

@@ -7,22 +7,19 @@
 #   jobs:   two traces of LARGE events each, replayed one after the other and with --jobs 2.
 # Usage: Benchmarks/scaling.sh [LARGE_EVENTS_MILLIONS=100] [JOBS_TRACE_MILLIONS=10]   (0: skip that part)
 #        TMPDIR=/big/disk Benchmarks/scaling.sh         (needs about 120 MB per million events)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 large=${1:-100}
 jobsize=${2:-10}
-ft=.build/release/flashtrace
-[ -x "$ft" ] || { echo "scaling.sh: build first: scripts/setup.sh --release" >&2; exit 69; }
-[ -x /usr/bin/time ] || { echo "scaling.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 69; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/flashtrace-scaling.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+need_built "$ft"
+[ -x /usr/bin/time ] || { echo "$bench: /usr/bin/time missing (apt-get install time)" >&2; exit 69; }
+scratch scaling
 
 # The default scenario emits 207 events per repetition.
 repeat_for() { echo $(( ($1 * 1000000 + 206) / 207 )); }
 need=$(( (large + 2 * jobsize + 1) * 120 ))  # MB: about 115 bytes per event
 free=$(df -Pm "$work" | awk 'NR == 2 { print $4 }')
 if (( free < need )); then
-    echo "scaling.sh: $work has ${free} MB free, this run needs about ${need} MB (set TMPDIR or lower the sizes)" >&2
+    echo "$bench: $work has ${free} MB free, this run needs about ${need} MB (set TMPDIR or lower the sizes)" >&2
     exit 73
 fi
 

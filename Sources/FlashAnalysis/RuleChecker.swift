@@ -8,20 +8,11 @@ struct RuleChecker {
     let device: FlashDevice
     /// The configuration fields the rules read, as plain values: holding the whole DeviceConfig
     /// (strings, arrays) made every call on the checker copy and retain it.
-    struct Facts {
-        let type: DeviceType
-        let readonly: Bool
-        let width: UInt8
-        let unlockAddr0: UInt16
-        let unlockAddr1: UInt16
-    }
-    let config: Facts
+    let config: DeviceFacts
 
     init(device: FlashDevice) {
         self.device = device
-        let c = device.config
-        config = Facts(type: c.type, readonly: c.readonly, width: c.width,
-                       unlockAddr0: c.unlockAddr0, unlockAddr1: c.unlockAddr1)
+        config = device.config.facts
     }
 
     struct State {

@@ -78,6 +78,25 @@ public struct DeviceConfig: Sendable, Equatable {
     public var backing: UInt64 { min(backingSize ?? chipLength, chipLength) }
 }
 
+/// The plain-value facts of a configuration that code running per access reads (the replay's
+/// rules): copying or reading them costs no reference counting, which DeviceConfig's String and
+/// arrays would.
+public struct DeviceFacts: Sendable, Equatable {
+    public let type: DeviceType
+    public let readonly: Bool
+    public let width: UInt8
+    public let bigEndian: Bool
+    public let unlockAddr0: UInt16
+    public let unlockAddr1: UInt16
+}
+
+extension DeviceConfig {
+    public var facts: DeviceFacts {
+        DeviceFacts(type: type, readonly: readonly, width: width, bigEndian: bigEndian,
+                    unlockAddr0: unlockAddr0, unlockAddr1: unlockAddr1)
+    }
+}
+
 public struct ConfigError: Error, Equatable, CustomStringConvertible, Sendable {
     public var message: String
     public init(_ message: String) { self.message = message }

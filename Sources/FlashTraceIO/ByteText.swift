@@ -207,6 +207,16 @@ enum ByteText {
         return true
     }
 
+    /// Whether the `count` bytes of `fragment` (a literal followed by at least eight bytes of
+    /// padding) start the `available` bytes at `at`: one masked word for short fragments when
+    /// eight bytes can be read there, else word by word. The readers' literal comparisons.
+    @inline(__always)
+    static func startsWith(_ at: UnsafePointer<UInt8>, available: Int, fragment: UnsafePointer<UInt8>, count: Int) -> Bool {
+        guard available >= count else { return false }
+        if count < 8 && available >= 8 { return equalShortBytes(at, fragment, count) }
+        return equalBytes(at, fragment, count)
+    }
+
     /// `equalBytes` for a short `count` (< 8) when eight bytes can be read at both `a` and `b`:
     /// one masked word comparison.
     @inline(__always)

@@ -150,16 +150,10 @@ struct JSONLinesSchema: @unchecked Sendable {
     /// Whether `p[i...]` starts with fragment `f`; advances past it.
     @inline(__always)
     func match(_ p: UnsafeBufferPointer<UInt8>, _ i: inout Int, _ f: Fragment) -> Bool {
-        guard p.count - i >= f.count, matches(p.baseAddress! + i, available: p.count - i, f) else { return false }
+        guard ByteText.startsWith(p.baseAddress! + i, available: p.count - i,
+                                  fragment: UnsafePointer(bytes.baseAddress! + f.start), count: f.count) else { return false }
         i += f.count
         return true
-    }
-
-    @inline(__always)
-    private func matches(_ at: UnsafePointer<UInt8>, available: Int, _ f: Fragment) -> Bool {
-        let fragment = UnsafePointer(bytes.baseAddress! + f.start)
-        if f.count < 8 && available >= 8 { return ByteText.equalShortBytes(at, fragment, f.count) }
-        return ByteText.equalBytes(at, fragment, f.count)
     }
 
     /// The kind whose name (and closing quote) starts `p[i...]`, found through the name table;

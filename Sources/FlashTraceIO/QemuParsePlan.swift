@@ -65,10 +65,8 @@ struct QemuParsePlan: @unchecked Sendable {
     /// The literal of `op` matches `p` at `i`.
     @inline(__always)
     func matches(_ p: UnsafeBufferPointer<UInt8>, at i: Int, _ op: Op) -> Bool {
-        guard p.count - i >= op.count else { return false }
-        let at = p.baseAddress! + i, lit = UnsafePointer(literals.baseAddress! + op.start)
-        if op.count < 8 && p.count - i >= 8 { return ByteText.equalShortBytes(at, lit, op.count) }
-        return ByteText.equalBytes(at, lit, op.count)
+        ByteText.startsWith(p.baseAddress! + i, available: p.count - i,
+                            fragment: UnsafePointer(literals.baseAddress! + op.start), count: op.count)
     }
 
     func literalBytes(_ op: Op) -> UnsafeBufferPointer<UInt8> {
