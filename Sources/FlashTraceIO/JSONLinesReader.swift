@@ -55,6 +55,12 @@ public struct JSONLinesReader {
     /// The next record, nil at the end. Throws TraceFormatError (with the line) or TraceIOError.
     public mutating func next() throws -> TraceRecord? { try storage.next() }
 
+    /// Hands every remaining record and its line to `body` (replay's loop): records of the
+    /// common lines are built in place for the call, not returned and copied on.
+    public mutating func forEachRecord(_ body: (TraceRecord, Int) throws -> Void) throws {
+        try storage.forEachRecord(body)
+    }
+
     /// Releases the descriptor if owned (also done when the last copy goes away).
     public func close() throws { try storage.lines.close() }
 }
@@ -121,13 +127,38 @@ private final class ReaderStorage {
     }
 
     func next() throws -> TraceRecord? {
-        // Most lines: canonical, whole in the buffer, found and scanned in one pass.
-        if let rest = lines.peek() {
-            let length = schema.scanCanonicalLine(inBuffer: rest, names: names, previousDevice: UnsafeBufferPointer(lastDeviceBytes), into: &scanned)
-            if length > 0 && lines.consumeLine(length) {
-                return try accept(canonicalRecord(rest), line: lines.lineNumber)
+        if let r = try nextInBuffer() { return r }
+        return try nextSlowly()
+    }
+
+    func forEachRecord(_ body: (TraceRecord, Int) throws -> Void) throws {
+        // A local copy, made once: calling the scanner on the stored property copied the whole
+        // schema (240 bytes) for every line, as the class's property could change meanwhile.
+        let schema = self.schema
+        while true {
+            if let rest = lines.peek() {
+                let length = schema.scanCanonicalLine(inBuffer: rest, names: names, previousDevice: UnsafeBufferPointer(lastDeviceBytes), into: &scanned)
+                if length > 0 && lines.consumeLine(length) {
+                    try body(try accept(canonicalRecord(rest), line: lines.lineNumber), lines.lineNumber)
+                    continue
+                }
             }
+            guard let r = try nextSlowly() else { return }
+            try body(r, recordLine)
         }
+    }
+
+    /// Most lines: canonical, whole in the buffer, found and scanned in one pass.
+    @inline(__always)
+    private func nextInBuffer() throws -> TraceRecord? {
+        guard let rest = lines.peek() else { return nil }
+        let length = schema.scanCanonicalLine(inBuffer: rest, names: names, previousDevice: UnsafeBufferPointer(lastDeviceBytes), into: &scanned)
+        guard length > 0 && lines.consumeLine(length) else { return nil }
+        return try accept(canonicalRecord(rest), line: lines.lineNumber)
+    }
+
+    /// Any line, through nextLine.
+    private func nextSlowly() throws -> TraceRecord? {
         while let (line, terminated) = try lines.nextLine() {
             let n = lines.lineNumber
             let record: TraceRecord

@@ -99,7 +99,7 @@ public struct TraceInput {
         if var reader = json {
             json = nil
             defer { json = reader }
-            while let r = try reader.next() { try body(r, reader.lineNumber) }
+            try reader.forEachRecord(body)
         } else if var reader = qemu {
             qemu = nil
             defer { qemu = reader }
