@@ -35,6 +35,12 @@ public struct QemuLogReader {
     /// The next pflash event, nil at the end.
     public mutating func next() throws -> TraceRecord? { try storage.next()?.record }
 
+    /// Hands every remaining pflash event and its line to `body` (replay's loop), without
+    /// returning each record through an Optional first.
+    public mutating func forEachRecord(_ body: (TraceRecord, Int) throws -> Void) throws {
+        try storage.forEachRecord(body)
+    }
+
     /// Input line (1-based) of the record returned last.
     public var lineNumber: Int { storage.recordLine }
     /// Lines that were not pflash events (other trace events, `-d unimp` text, blank lines).
@@ -58,6 +64,11 @@ private final class QemuLogReaderStorage {
 
     init(_ lines: LineReader) { self.lines = lines }
 
+    func forEachRecord(_ body: (TraceRecord, Int) throws -> Void) throws {
+        while let (record, _) = try next() { try body(record, recordLine) }
+    }
+
+    @inline(__always)
     func next() throws -> (record: TraceRecord, tid: UInt64?)? {
         while let (line, terminated) = try lines.nextLine() {
             let result: QemuLogParseResult

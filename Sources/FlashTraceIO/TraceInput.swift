@@ -103,7 +103,7 @@ public struct TraceInput {
         } else if var reader = qemu {
             qemu = nil
             defer { qemu = reader }
-            while let r = try reader.next() { try body(r, reader.lineNumber) }
+            try reader.forEachRecord(body)
         }
     }
 
