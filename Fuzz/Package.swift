@@ -15,6 +15,7 @@ let package = Package(
             .product(name: "FlashTraceIO", package: "flashtrace"),
             .product(name: "FlashModel", package: "flashtrace"),
             .product(name: "FlashAnalysis", package: "flashtrace"),
+            .product(name: "FlashLTTng", package: "flashtrace"),
         ]),
         .executableTarget(name: "fuzz-jsonlines", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "fuzz-qemulog", dependencies: ["FuzzHarness"]),
@@ -22,6 +23,7 @@ let package = Package(
         .executableTarget(name: "fuzz-devicespec", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "fuzz-model", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "fuzz-replay", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "fuzz-ctf", dependencies: ["FuzzHarness"]),
     ],
     swiftLanguageModes: [.v6]
 )

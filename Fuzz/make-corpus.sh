@@ -14,7 +14,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 rm -rf "$corpus"
-mkdir -p "$corpus"/{jsonlines,qemulog,opscript,devicespec,model,replay}
+mkdir -p "$corpus"/{jsonlines,qemulog,opscript,devicespec,model,replay,ctf}
 
 # slice FILE OUT_PREFIX COUNT [KEEP_HEADER]: COUNT windows of at most 4 KB, whole lines each;
 # with KEEP_HEADER the file's first line starts every window (JSON lines need their header).

@@ -9,7 +9,7 @@
 #   scripts/fuzz.sh build                                 only build
 #   scripts/fuzz.sh list                                  the targets
 #
-# Targets: jsonlines qemulog opscript devicespec model replay.
+# Targets: jsonlines qemulog opscript devicespec model replay ctf.
 # The committed seeds are Fuzz/corpus/TARGET/ (read only here); what the fuzzer finds goes to
 # Fuzz/.build-fuzz/corpus/TARGET/, crashes and hangs to Fuzz/.build-fuzz/artifacts/TARGET/,
 # the log to Fuzz/.build-fuzz/logs/TARGET.log. A crash makes the script exit non-zero: minimise
@@ -20,7 +20,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 fuzz="$root/Fuzz"
 work="$fuzz/.build-fuzz"
-targets=(jsonlines qemulog opscript devicespec model replay)
+targets=(jsonlines qemulog opscript devicespec model replay ctf)
 # TARGETS="model replay" limits `all` to some of them.
 read -r -a selected <<<"${TARGETS:-${targets[*]}}"
 
@@ -33,8 +33,11 @@ build() {
     # source file in the main package would be missing from the build.
     touch "$fuzz/Package.swift"
     local status=0
+    # -Xcc: the C targets (the native CTF decoder in CBabeltraceShim) get coverage and ASan too;
+    # without it fuzz-ctf would mutate blindly and miss every out-of-bounds read in the C code.
     swift build -c release --package-path "$fuzz" --scratch-path "$work" \
-        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >"$work/build.log" 2>&1 || status=$?
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+        -Xcc -fsanitize=fuzzer-no-link,address >"$work/build.log" 2>&1 || status=$?
     grep -v "Cannot export local symbol '__asan_extra_spill_area'" "$work/build.log" | tail -20 || true
     [[ $status -eq 0 ]] || { echo "fuzz.sh: build failed (see $work/build.log)" >&2; exit 1; }
     for t in "${targets[@]}"; do
@@ -48,7 +51,10 @@ run() {
     local dict="$fuzz/dict/$target.dict"
     mkdir -p "$work/corpus/$target" "$work/artifacts/$target" "$work/logs"
     local log="$work/logs/$target.log"
-    local flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192
+    # A CTF input is a whole trace (metadata and stream packets of 4 KiB): 64 KiB.
+    local max_len=8192
+    [[ $target == ctf ]] && max_len=65536
+    local flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len"
                  -print_final_stats=1 -artifact_prefix="$work/artifacts/$target/")
     [[ -f "$dict" ]] && flags+=(-dict="$dict")
     # RUNS=N stops a target after N executions, or at SECONDS, whichever comes first.

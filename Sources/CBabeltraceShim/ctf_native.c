@@ -44,6 +44,7 @@ struct nat_reader {
     nat_stream *streams;
     size_t nstreams;
     nat_stream *current;  // its head was handed out: advance it on the next call
+    uint64_t discarded;   // discarded events handed out so far, in all streams
 };
 
 static inline uint64_t rd(const uint8_t *p, uint32_t bytes) {
@@ -65,6 +66,12 @@ static inline void update_clock(uint64_t *clock, uint64_t v, unsigned bits) {
     *clock = (*clock & ~mask) | v;
 }
 
+/// A clock value as ns from the clock's origin. Wrapping, not signed overflow (undefined): a
+/// hostile offset and timestamp may add up past 2^63.
+static inline int64_t at_ns(const nat_stream *s, uint64_t clock) {
+    return (int64_t)((uint64_t)s->md->clock_offset_ns + clock);
+}
+
 static int corrupt(nat_stream *s, const char *what, char *err, size_t errlen) {
     snprintf(err, errlen, "cannot read the CTF trace: %s: %s at byte %zu (packet at byte %zu)", s->path, what, s->pos, s->pkt);
     return -1;
@@ -72,7 +79,9 @@ static int corrupt(nat_stream *s, const char *what, char *err, size_t errlen) {
 
 /// Enters the packet at `at`; a rise of events_discarded becomes the head (as babeltrace2 reports
 /// it: from the previous packet's end, or this packet's beginning, to this packet's end).
-static int enter_packet(nat_stream *s, size_t at) {
+/// Returns 1 for that, 0 without, -1 (with `err`) when the counter went down: the tracer only
+/// ever increments it, and the difference would wrap to an absurd count near 2^64.
+static int enter_packet(nat_stream *s, size_t at, char *err, size_t errlen) {
     const uint8_t *p = s->base + at;
     const nat_stream_class *sc = s->sc;
     s->pkt = at;
@@ -83,12 +92,13 @@ static int enter_packet(nat_stream *s, size_t at) {
     s->clock = begin;
     int first = !s->started;
     s->started = 1;
+    if (discarded < s->discarded) return corrupt(s, "events_discarded counter lower than the previous packet's", err, errlen);
     int rose = discarded != s->discarded;
     if (rose) {
         s->head = FT_CTF_DISCARDED;
         s->count = discarded - s->discarded;
-        s->begin_ns = s->md->clock_offset_ns + (int64_t)(first ? begin : s->last_end);
-        s->end_ns = s->md->clock_offset_ns + (int64_t)end;
+        s->begin_ns = at_ns(s, first ? begin : s->last_end);
+        s->end_ns = at_ns(s, end);
         s->key = s->begin_ns;
     }
     s->discarded = discarded;
@@ -107,7 +117,9 @@ static int advance(nat_stream *s, char *err, size_t errlen) {
         if (s->pos >= s->end) {
             size_t next = s->started ? s->pkt + s->pkt_size : 0;
             if (next >= s->size) { s->head = FT_CTF_END; return 0; }
-            if (enter_packet(s, next)) return 0;
+            int rose = enter_packet(s, next, err, errlen);
+            if (rose < 0) return -1;
+            if (rose) return 0;
             continue;
         }
         const nat_stream_class *sc = s->sc;
@@ -168,7 +180,7 @@ static int advance(nat_stream *s, char *err, size_t errlen) {
         }
         s->pos = pos;
         s->head = FT_CTF_EVENT;
-        s->key = s->md->clock_offset_ns + (int64_t)s->clock;
+        s->key = at_ns(s, s->clock);
         return 0;
     }
 }
@@ -315,6 +327,13 @@ int nat_next(struct nat_reader *r, ft_ctf_item *item, char *err, size_t errlen) 
     if (!best) return FT_CTF_END;
     r->current = best;
     if (best->head == FT_CTF_DISCARDED) {
+        // The readers add the counts up in 64 bits: a hostile trace whose counters (each
+        // stream's own, so one stream cannot) add up past 2^64 is corrupt, not a trap.
+        if (best->count > UINT64_MAX - r->discarded) {
+            snprintf(err, errlen, "cannot read the CTF trace: %s: more than 2^64 discarded events in all (packet at byte %zu)", best->path, best->pkt);
+            return FT_CTF_ERROR;
+        }
+        r->discarded += best->count;
         item->count = best->count;
         item->has_count = 1;
         item->has_range = 1;

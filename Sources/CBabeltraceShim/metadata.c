@@ -47,9 +47,16 @@ typedef struct { char *name; type *type; } named;
 
 enum { TK_EOF, TK_ID, TK_NUM, TK_STR, TK_PUNCT, TK_BAD };
 
+/// Types nest at most this deep (lttng-ust: 4); deeper is declined, not a stack overflow.
+enum { MAX_DEPTH = 32 };
+/// Alignments above 4 KiB (in bits) are declined: lttng-ust aligns to at most 64 bits, and the
+/// bound keeps every layout offset (computed in 32 bits) far from overflowing.
+enum { MAX_ALIGN_BITS = 8 * 4096 };
+
 typedef struct {
     const char *p, *end;
     int kind;
+    int depth;             // parse_type's recursion
     char tok[512];
     void **arena;
     named *names;
@@ -199,7 +206,7 @@ static int int_attributes(parser *P, type *t) {
         if (expect(P, ";")) return -1;
         int64_t v = 0;
         if (!strcmp(key, "size")) { if (number(value, &v) || v <= 0 || v > 64) return -1; t->size = (unsigned)v; }
-        else if (!strcmp(key, "align")) { if (number(value, &v) || v <= 0) return -1; t->align = (unsigned)v; }
+        else if (!strcmp(key, "align")) { if (number(value, &v) || v <= 0 || v > MAX_ALIGN_BITS) return -1; t->align = (unsigned)v; }
         else if (!strcmp(key, "signed")) t->is_signed = !strcmp(value, "true") || !strcmp(value, "1") || !strcmp(value, "TRUE");
         else if (!strcmp(key, "byte_order")) t->big_endian = !strcmp(value, "be") || !strcmp(value, "network");
     }
@@ -232,7 +239,8 @@ static int members(parser *P, type *t) {
             int64_t len;
             if (P->kind != TK_NUM || number(P->tok, &len) || len < 0) {
                 mt = new_type(P, T_OTHER);
-                while (!is(P, "]") && P->kind != TK_EOF) lex(P);
+                // A bad token does not advance the lexer: stop there (expect fails below).
+                while (!is(P, "]") && P->kind != TK_EOF && P->kind != TK_BAD) lex(P);
             } else {
                 type *a = new_type(P, T_ARRAY);
                 if (!a) return -1;
@@ -258,7 +266,17 @@ static int members(parser *P, type *t) {
     return 0;
 }
 
+static type *parse_type_at(parser *P);
+
 static type *parse_type(parser *P) {
+    if (P->depth >= MAX_DEPTH) { P->error = "types nested too deep"; return NULL; }
+    P->depth++;
+    type *t = parse_type_at(P);
+    P->depth--;
+    return t;
+}
+
+static type *parse_type_at(parser *P) {
     char name[256];
     if (is(P, "integer") || is(P, "floating_point")) {
         type *t = new_type(P, is(P, "integer") ? T_INT : T_OTHER);
@@ -286,7 +304,7 @@ static type *parse_type(parser *P) {
             lex(P);
         }
         if (kind == T_VARIANT && is(P, "<")) {  // the tag: decoded by shape, see ctf_native.c
-            while (!is(P, ">") && P->kind != TK_EOF) lex(P);
+            while (!is(P, ">") && P->kind != TK_EOF && P->kind != TK_BAD) lex(P);
             if (expect(P, ">")) return NULL;
         }
         type *container = NULL;
@@ -322,7 +340,7 @@ static type *parse_type(parser *P) {
         if (kind == T_STRUCT && is(P, "align")) {
             lex(P);
             int64_t a;
-            if (expect(P, "(") || P->kind != TK_NUM || number(P->tok, &a) || a <= 0) { P->error = "bad align()"; return NULL; }
+            if (expect(P, "(") || P->kind != TK_NUM || number(P->tok, &a) || a <= 0 || a > MAX_ALIGN_BITS) { P->error = "bad align()"; return NULL; }
             lex(P);
             if (expect(P, ")")) return NULL;
             t->align = (unsigned)a;
@@ -428,6 +446,10 @@ static int slots(const type *t, uint32_t start, uint32_t *end, const char *const
     *end = pos;
     return 0;
 }
+
+/// ctf_native.c reads slots as integers of 1, 2, 4 or 8 bytes (0: absent); a byte array of
+/// another length in their place would be read past its end.
+static int integer_slot(nat_slot s) { return s.bytes == 0 || s.bytes == 1 || s.bytes == 2 || s.bytes == 4 || s.bytes == 8; }
 
 static const type *member_type(const type *t, const char *name) {
     for (size_t i = 0; t && i < t->nmembers; i++)
@@ -549,7 +571,10 @@ static int event_block(nat_metadata *m, const entry *e, size_t n, char *why, siz
     }
     if (t && t->align / 8 > c->align) c->align = t->align / 8;
     if (c->id >= s->nids) {
+        // Doubling: growing by one id per event would allocate quadratically (the arena keeps
+        // every old table), gigabytes for a few thousand events of rising ids near 65535.
         size_t nids = (size_t)c->id + 1;
+        if (nids < 2 * s->nids) nids = 2 * s->nids;
         nat_class **b = alloc(&m->arena, nids * sizeof *b);
         if (!b) return fail(why, whylen, "out of memory");
         if (s->nids) memcpy(b, s->by_id, s->nids * sizeof *b);
@@ -582,6 +607,8 @@ static int stream_block(nat_metadata *m, const entry *e, size_t n, char *why, si
     s->ts_begin = got[0]; s->ts_end = got[1]; s->content_size = got[2]; s->packet_size = got[3]; s->discarded = got[4];
     if (!s->content_size.bytes || !s->packet_size.bytes || !s->ts_begin.bytes || !s->ts_end.bytes)
         return fail(why, whylen, "packet context without sizes or timestamps");
+    for (int k = 0; k < 5; k++)
+        if (!integer_slot(got[k])) return fail(why, whylen, "packet context field of an unsupported width");
     if (!eh || event_header(eh->type, &s->large_header)) return fail(why, whylen, "unsupported event header");
     s->events_start = align_up(end, eh->type->align / 8 ? eh->type->align / 8 : 1);
     m->nstreams++;
@@ -623,7 +650,8 @@ int nat_metadata_read(const char *dir, nat_metadata *m, char *why, size_t whylen
             int64_t f = 1000000000, s = 0, c = 0;
             if ((freq && number(freq->value, &f)) || f != 1000000000 || (os && number(os->value, &s)) || (o && number(o->value, &c)))
                 rc = fail(why, whylen, "clock not at 1 GHz");
-            m->clock_offset_ns = s * 1000000000 + c;
+            else if (__builtin_mul_overflow(s, (int64_t)1000000000, &s) || __builtin_add_overflow(s, c, &m->clock_offset_ns))
+                rc = fail(why, whylen, "clock offset out of range");
         } else if (is(&P, "trace")) {
             lex(&P);
             if (block(&P, e, &n) || ++traces > 1) { rc = fail(why, whylen, "bad trace block"); break; }
@@ -638,7 +666,7 @@ int nat_metadata_read(const char *dir, nat_metadata *m, char *why, size_t whylen
             static const char *const names[] = {"magic", "uuid", "stream_id", "stream_instance_id"};
             nat_slot got[4] = {{0, 0}};
             if (!ph || slots(ph->type, 0, &m->header_size, names, got, 4) || got[0].bytes != 4
-                || (got[1].bytes && got[1].bytes != 16) || got[2].bytes == 0)
+                || (got[1].bytes && got[1].bytes != 16) || got[2].bytes == 0 || !integer_slot(got[2]) || !integer_slot(got[3]))
                 rc = fail(why, whylen, "unsupported packet header");
             m->magic = got[0]; m->uuid_slot = got[1]; m->stream_id = got[2]; m->instance = got[3];
         } else if (is(&P, "stream")) {

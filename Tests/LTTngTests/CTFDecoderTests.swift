@@ -87,6 +87,58 @@ final class CTFDecoderTests: XCTestCase {
     }
 }
 
+/// The native decoder's fuzz regressions (Fuzz/regressions/ctf/, found by fuzz-ctf): each input
+/// unpacked into a trace directory as the fuzz driver does (Fuzz/Sources/FuzzHarness/CTFDriver.swift)
+/// must be declined (CTFReadError), end in a TraceFormatError, or read to the end. Before the
+/// fixes these hung (a bad token inside `[...]` of a TSDL structure member) or crashed.
+final class CTFFuzzRegressionTests: XCTestCase {
+    func testNativeDecoderSurvivesFuzzRegressions() throws {
+        let dir = packageRoot.appendingPathComponent("Fuzz/regressions/ctf")
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".") }.sorted()
+        XCTAssertFalse(inputs.isEmpty, "no regressions in \(dir.path)")
+        for name in inputs {
+            let bytes = try [UInt8](Data(contentsOf: dir.appendingPathComponent(name)))
+            let t = try temporaryDirectory("fuzz-ctf")
+            defer { try? FileManager.default.removeItem(at: t) }
+            try writeFuzzTrace(bytes, to: t)
+            let reader: CTFTraceReader
+            do {
+                reader = try CTFTraceReader(path: t.path, decoder: .native)
+            } catch is CTFReadError {
+                continue
+            } catch is TraceFormatError {
+                continue
+            }
+            var r = reader
+            defer { r.close() }
+            var items = 0
+            do {
+                while try r.nextItem() != nil {
+                    items += 1
+                    if items > 1_000_000 { XCTFail("\(name): more than a million items"); break }
+                }
+            } catch is TraceFormatError {}
+        }
+    }
+
+    /// fuzz-ctf's input format: 2 bytes (little-endian) L, L bytes of `metadata`, 2 bytes S, then
+    /// the first S bytes of the rest in `channel0_0` and what follows in `channel0_1`.
+    private func writeFuzzTrace(_ bytes: [UInt8], to dir: URL) throws {
+        var at = 0
+        func take(_ n: Int) -> ArraySlice<UInt8> {
+            let end = min(bytes.count, at + n)
+            defer { at = end }
+            return bytes[at..<end]
+        }
+        let l = take(2).reversed().reduce(0) { $0 << 8 | Int($1) }
+        try Data(take(l)).write(to: dir.appendingPathComponent("metadata"))
+        let split = take(2).reversed().reduce(0) { $0 << 8 | Int($1) }
+        let rest = bytes[at...]
+        if !rest.isEmpty { try Data(rest.prefix(split)).write(to: dir.appendingPathComponent("channel0_0")) }
+        if split < rest.count { try Data(rest.dropFirst(split)).write(to: dir.appendingPathComponent("channel0_1")) }
+    }
+}
+
 extension CTFTraceReader {
     /// Reads to the end; how many events of other providers were skipped.
     func skippedAfterReading() throws -> Int {
