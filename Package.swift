@@ -8,6 +8,7 @@ import PackageDescription
 //   FlashAnalysis the replay engine, findings and extent summary (drives FlashModel, never re-implements it)
 //   FlashReports  renderings beyond text/JSON: HTML page, SARIF log, Chrome trace events, the diff of two boots
 //   FlashLTTng    LTTng-UST sink (tracepoints/ provider, loaded at run time) and CTF trace reader
+//   CCTFReader    the CTF decoding in C: native for lttng-ust's traces, libbabeltrace2 (loaded at run time) otherwise
 //   flashtrace    the command-line tool
 // The model, trace I/O, replay and the LTTng sink and CTF reader run once per bus access or trace
 // event; there the runtime's dynamic exclusivity checks cost about a tenth of the time (perf), so
@@ -39,12 +40,13 @@ let package = Package(
         .target(name: "FlashAnalysis", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO"], swiftSettings: hotPath),
         .target(name: "FlashReports", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis"]),
         // LTTng: the tracepoint call sites (probes in tracepoints/, loaded at run time), a CTF
-        // reader over libbabeltrace2 (loaded at run time), and the Swift sink / RecordSource.
+        // reader (its own decoder, or libbabeltrace2 loaded at run time), and the Swift sink /
+        // RecordSource.
         // Building needs liblttng-ust-dev and libbabeltrace2-dev; running needs neither.
         .target(name: "CFlashTracepoints", cSettings: [.headerSearchPath("../../tracepoints")],
                 linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "CBabeltraceShim", linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "FlashLTTng", dependencies: ["FlashEvents", "FlashTraceIO", "CFlashTracepoints", "CBabeltraceShim"],
+        .target(name: "CCTFReader", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "FlashLTTng", dependencies: ["FlashEvents", "FlashTraceIO", "CFlashTracepoints", "CCTFReader"],
                 swiftSettings: hotPath),
         .executableTarget(name: "flashtrace-lttng-dev", dependencies: ["FlashLTTng", "FlashEvents", "FlashTraceIO"]),
         .executableTarget(name: "flashtrace", dependencies: [

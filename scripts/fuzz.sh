@@ -33,7 +33,7 @@ build() {
     # source file in the main package would be missing from the build.
     touch "$fuzz/Package.swift"
     local status=0
-    # -Xcc: the C targets (the native CTF decoder in CBabeltraceShim) get coverage and ASan too;
+    # -Xcc: the C targets (the native CTF decoder in CCTFReader) get coverage and ASan too;
     # without it fuzz-ctf would mutate blindly and miss every out-of-bounds read in the C code.
     swift build -c release --package-path "$fuzz" --scratch-path "$work" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \

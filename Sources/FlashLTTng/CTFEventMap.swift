@@ -1,4 +1,4 @@
-import CBabeltraceShim
+import CCTFReader
 import Glibc
 import FlashEvents
 import FlashTraceIO

@@ -1,4 +1,4 @@
-import CBabeltraceShim
+import CCTFReader
 import FlashEvents
 import FlashTraceIO
 import Foundation

@@ -5,8 +5,9 @@ import XCTest
 final class ProgressTests: XCTestCase {
     func testProgressOnlyOnATerminal() throws {
         let dir = try Fixtures.temporaryDirectory()
-        // About 100 k events: a debug build replays them in over a second, past the half second before the first update.
-        let big = try Fixtures.flashtrace(["record", "-q", "--repeat", "500", "-o", "big.jsonl"], cwd: dir)
+        // About 400 k events: a debug build replays them in well over the half second before the
+        // first update (100 k took 0.47 s once the readers got faster).
+        let big = try Fixtures.flashtrace(["record", "-q", "--repeat", "2000", "-o", "big.jsonl"], cwd: dir)
         XCTAssertEqual(big.status, 0, big.stderr)
 
         let plain = try Fixtures.flashtrace(["replay", "big.jsonl", "-o", "r.txt"], cwd: dir)

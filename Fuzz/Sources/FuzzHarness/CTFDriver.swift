@@ -4,7 +4,7 @@ import FlashTraceIO
 import Glibc
 #endif
 
-// The native CTF decoder (CBabeltraceShim's metadata.c and ctf_native.c) over a hostile trace
+// The native CTF decoder (CCTFReader's metadata.c and ctf_native.c) over a hostile trace
 // directory. The input is split into files:
 //   bytes 0-1   L, little-endian: the length of the metadata
 //   L bytes     `metadata` (plain TSDL, or packetized with 0x75D11D57 headers)

@@ -2,7 +2,7 @@
 #include <dlfcn.h>
 #include <stdio.h>
 #include "bt_symbols.h"
-#include "CBabeltraceShim.h"
+#include "CCTFReader.h"
 
 #define FT_BT_DEFINE(f) __typeof__(f) *ft_p_##f;
 FT_BT_FUNCTIONS(FT_BT_DEFINE)

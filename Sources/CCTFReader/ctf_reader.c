@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "bt_symbols.h"
-#include "CBabeltraceShim.h"
+#include "CCTFReader.h"
 #include "ctf_native.h"
 
 /// A registered event class: how ft_ctf_next reads its events.

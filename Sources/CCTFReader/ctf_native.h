@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "CBabeltraceShim.h"
+#include "CCTFReader.h"
 
 enum { NAT_MAX_FIELDS = 16 };
 enum { NAT_UINT = 1, NAT_SINT = 2, NAT_STRING = 3 };
