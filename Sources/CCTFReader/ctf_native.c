@@ -302,7 +302,7 @@ int nat_read_event(const nat_event *e, const ft_ctf_layout *l, ft_ctf_values *ou
         uint64_t v = e->value[l->arg[k]];
         out->arg[k] = 0;
         if (l->string_mask & (1u << k)) continue;
-        if ((l->signed_mask & (1u << k)) ? ((int64_t)v < 0 || v > l->max[k]) : v > l->max[k]) {
+        if (ft_arg_out_of_range(l, k, v)) {
             out->bad = (int64_t)v;
             return (int)k;
         }

@@ -77,6 +77,13 @@ typedef struct {
     const char *text[NAT_MAX_FIELDS];
 } nat_event;
 
+/// Whether argument `k` of layout `l`, read as `raw` (a signed field sign-extended), is outside
+/// its declared type: both decoders judge values the same way.
+static inline int ft_arg_out_of_range(const ft_ctf_layout *l, uint32_t k, uint64_t raw) {
+    if (l->signed_mask & (1u << k)) return (int64_t)raw < 0 || raw > l->max[k];
+    return raw > l->max[k];
+}
+
 /// Reads seq, ts, dev and the integer arguments of a native event laid out as `l` (as
 /// ft_ctf_read_event).
 int nat_read_event(const nat_event *e, const ft_ctf_layout *l, ft_ctf_values *out);

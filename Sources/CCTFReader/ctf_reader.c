@@ -337,15 +337,10 @@ static int bt_read_event(const void *payload, const ft_ctf_layout *l, ft_ctf_val
         out->arg[k] = 0;
         if (l->string_mask & (1u << k)) continue;
         const bt_field *f = member(payload, l->arg[k]);
-        if (l->signed_mask & (1u << k)) {
-            int64_t v = BT(bt_field_integer_signed_get_value)(f);
-            if (v < 0 || (uint64_t)v > l->max[k]) { out->bad = v; return (int)k; }
-            out->arg[k] = (uint64_t)v;
-        } else {
-            uint64_t v = BT(bt_field_integer_unsigned_get_value)(f);
-            if (v > l->max[k]) { out->bad = (int64_t)v; return (int)k; }
-            out->arg[k] = v;
-        }
+        uint64_t v = (l->signed_mask & (1u << k)) ? (uint64_t)BT(bt_field_integer_signed_get_value)(f)
+                                                  : BT(bt_field_integer_unsigned_get_value)(f);
+        if (ft_arg_out_of_range(l, k, v)) { out->bad = (int64_t)v; return (int)k; }
+        out->arg[k] = v;
     }
     return -1;
 }

@@ -157,9 +157,7 @@ public struct CTFTraceReader: RecordSource {
         case FT_CTF_EVENT:
             line += 1
             guard let record = try event(item, devices: &devices) else { return .again }
-            let gap: TraceItem?
-            do { gap = try gaps.gap(before: record.seq) } catch { throw TraceFormatError(line: line, message: error.message) }
-            guard let gap else { return .item(.record(record)) }
+            guard let gap = try gap(before: record.seq) else { return .item(.record(record)) }
             heldRecord = record
             return .item(gap)
         default:
@@ -181,17 +179,10 @@ public struct CTFTraceReader: RecordSource {
             } else {
                 guard let reader = handle.reader else { return }
                 let rc = ft_ctf_next(reader, &item, handle.error, Handle.errorSize)
-                if rc == FT_CTF_EVENT, item.kind >= 0, item.bad_arg < 0, item.has_text == 0, let dev = item.values.dev,
-                   let kind = EventKind(rawValue: UInt8(truncatingIfNeeded: item.kind)) {
+                if rc == FT_CTF_EVENT, let record = wholeRecord(item) {
                     line += 1
                     lineNumber = line
-                    sawEvent = true
-                    let v = item.values
-                    let record = TraceRecord(seq: v.seq, ts: v.ts == .max ? nil : v.ts, device: device(dev),
-                                             event: FlashEvent(kind, v.arg.0, v.arg.1, v.arg.2, v.arg.3, v.arg.4))
-                    let g: TraceItem?
-                    do { g = try gaps.gap(before: record.seq) } catch { throw TraceFormatError(line: line, message: error.message) }
-                    if case .gap(let count, let from, let to)? = g { try gapBody(count, from, to, line) }
+                    if case .gap(let count, let from, let to)? = try gap(before: record.seq) { try gapBody(count, from, to, line) }
                     try body(record, line)
                     continue
                 }
@@ -209,18 +200,32 @@ public struct CTFTraceReader: RecordSource {
         }
     }
 
+    /// The record of a vocabulary event the C reader has read whole (no text, every value in
+    /// range), or nil for anything else.
+    @inline(__always)
+    private mutating func wholeRecord(_ item: ft_ctf_item) -> TraceRecord? {
+        guard item.kind >= 0, item.bad_arg < 0, item.has_text == 0, let dev = item.values.dev,
+              let kind = EventKind(rawValue: UInt8(truncatingIfNeeded: item.kind)) else { return nil }
+        sawEvent = true
+        let v = item.values
+        return TraceRecord(seq: v.seq, ts: v.ts == .max ? nil : v.ts, device: device(dev),
+                           event: FlashEvent(kind, v.arg.0, v.arg.1, v.arg.2, v.arg.3, v.arg.4))
+    }
+
+    /// The gap to report before the record numbered `seq` (CTFGapPlacer), at the current line.
+    private mutating func gap(before seq: UInt64) throws -> TraceItem? {
+        do { return try gaps.gap(before: seq) } catch { throw TraceFormatError(line: line, message: error.message) }
+    }
+
     private mutating func event(_ item: ft_ctf_item, devices: inout [JSONValue]) throws -> TraceRecord? {
         do {
             // The common case: a vocabulary event the C reader has already read.
+            if let record = wholeRecord(item) { return record }
             if item.kind >= 0, let kind = EventKind(rawValue: UInt8(truncatingIfNeeded: item.kind)) {
+                // Its text, or a value out of range, is left to the map.
                 sawEvent = true
-                let e: FlashEvent
-                if item.bad_arg < 0 && item.values.dev != nil && item.has_text == 0 {
-                    e = FlashEvent(kind, item.values.arg.0, item.values.arg.1, item.values.arg.2, item.values.arg.3, item.values.arg.4)
-                } else {
-                    guard item.values.dev != nil, let map = maps[item.event_class!] else { throw CTFMapError("event without payload") }
-                    e = try map.event(kind, item: item, reader: handle.reader, texts: &texts)
-                }
+                guard item.values.dev != nil, let map = maps[item.event_class!] else { throw CTFMapError("event without payload") }
+                let e = try map.event(kind, item: item, reader: handle.reader, texts: &texts)
                 let v = item.values
                 return TraceRecord(seq: v.seq, ts: v.ts == .max ? nil : v.ts, device: device(v.dev), event: e)
             }
