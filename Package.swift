@@ -8,6 +8,8 @@ import PackageDescription
 //   FlashAnalysis the replay engine, findings and extent summary (drives FlashModel, never re-implements it)
 //   FlashReports  renderings beyond text/JSON: HTML page, SARIF log, Chrome trace events, the diff of two boots
 //   FlashLTTng    LTTng-UST sink (tracepoints/ provider, loaded at run time) and CTF trace reader
+//   FlashSession  opening any trace and resolving its devices (header, inference from a QEMU log's
+//                 evidence, --board/--device/--image): the one pipeline every command starts from
 //   CCTFReader    the CTF decoding in C: native for lttng-ust's traces, libbabeltrace2 (loaded at run time) otherwise
 //   flashtrace    the command-line tool
 // The model, trace I/O, replay and the LTTng sink and CTF reader run once per bus access or trace
@@ -25,6 +27,7 @@ let package = Package(
         .library(name: "FlashTraceIO", targets: ["FlashTraceIO"]),
         .library(name: "FlashAnalysis", targets: ["FlashAnalysis"]),
         .library(name: "FlashLTTng", targets: ["FlashLTTng"]),
+        .library(name: "FlashSession", targets: ["FlashSession"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,9 +51,10 @@ let package = Package(
         .target(name: "CCTFReader", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "FlashLTTng", dependencies: ["FlashEvents", "FlashTraceIO", "CFlashTracepoints", "CCTFReader"],
                 swiftSettings: hotPath),
+        .target(name: "FlashSession", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis", "FlashLTTng"]),
         .executableTarget(name: "flashtrace-lttng-dev", dependencies: ["FlashLTTng", "FlashEvents", "FlashTraceIO"]),
         .executableTarget(name: "flashtrace", dependencies: [
-            "FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis", "FlashLTTng", "FlashReports",
+            "FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis", "FlashLTTng", "FlashReports", "FlashSession",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "FlashModelTests", dependencies: ["FlashModel", "FlashTraceIO", "FlashEvents"]),
@@ -62,7 +66,7 @@ let package = Package(
         .testTarget(name: "LTTngTests", dependencies: ["FlashLTTng", "FlashTraceIO", "FlashEvents"]),
         // Issue 7: hostile and malformed input, killed/interrupted recorders, full disks, closed
         // pipes, and the fuzzers' regressions (the fuzz targets themselves live in Fuzz/).
-        .testTarget(name: "HostileInputTests", dependencies: ["FlashTraceIO", "FlashModel", "FlashEvents", "FlashAnalysis"]),
+        .testTarget(name: "HostileInputTests", dependencies: ["FlashTraceIO", "FlashModel", "FlashEvents", "FlashAnalysis", "FlashSession"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -37,6 +37,12 @@ final class DeviceReplay {
     private let readonly: Bool
     let rules: RuleChecker
     private(set) var stats: DeviceStats
+    /// Bytes of the device's region: every recorded access is checked against it before it
+    /// reaches the model, whose offsets must lie inside (trace values are hostile).
+    private let regionSize: UInt64
+    /// Whether an access beyond the region is a finding (the user fixed the geometry) rather
+    /// than malformed input (the trace's own header declared it).
+    private let beyondRegionIsFinding: Bool
     var known: KnownBytes
 
     private var expected: [FlashEvent] = []
@@ -57,9 +63,13 @@ final class DeviceReplay {
     var observer: ReplayObserver?
     var index = 0
 
-    init(device: FlashDevice, imageKnown: Bool, report: @escaping (Finding) -> Void,
-         diverged: @escaping (Finding) -> Void) {
+    /// `imageLength`: bytes of the device's initial contents that an image gave (the rest are
+    /// unknown until the trace writes or reads them).
+    init(device: FlashDevice, imageLength: UInt64, beyondRegionIsFinding: Bool,
+         report: @escaping (Finding) -> Void, diverged: @escaping (Finding) -> Void) {
         self.device = device
+        self.beyondRegionIsFinding = beyondRegionIsFinding
+        regionSize = device.config.regionSize
         self.report = report
         self.diverged = diverged
         rules = RuleChecker(device: device)
@@ -67,7 +77,8 @@ final class DeviceReplay {
         name = device.config.name
         isCFI01 = device.config.type == .cfi01
         readonly = device.config.readonly
-        known = KnownBytes(count: device.backing, allKnown: imageKnown)
+        known = KnownBytes(count: device.backing, allKnown: imageLength >= device.backing)
+        if imageLength > 0 && imageLength < device.backing { known.mark(0, imageLength) }
     }
 
     /// After lost events: nothing pending is compared, and contents are unknown again.
@@ -81,8 +92,20 @@ final class DeviceReplay {
 
     // MARK: input dispatch
 
-    func consume(_ item: Located) {
-        if resyncing && !resumes(at: item) { return }
+    /// Replays one recorded event. Returns the error that makes the trace malformed (an access
+    /// beyond the region its header declares), nil otherwise: returned rather than thrown, so the
+    /// engine's per-event call stays a plain call.
+    func consume(_ item: Located) -> ReplayError? {
+        let e = item.event
+        if e.kind.isAccess && !inRegion(e) {
+            return beyondRegion(item)
+        }
+        if resyncing && !resumes(at: item) { return nil }
+        dispatch(item)
+        return nil
+    }
+
+    private func dispatch(_ item: Located) {
         let e = item.event
         if expectedIndex < expected.count {
             if sameEvent(expected[expectedIndex], e) {
@@ -108,7 +131,7 @@ final class DeviceReplay {
         case .ioRead:
             if skipping {
                 // Keep the model's state in step, compare nothing of this read.
-                _ = device.read(offset: e.a0, size: Int(e.a1))
+                if e.a1.isAccessSize { _ = device.read(offset: e.a0, size: Int(e.a1)) }
                 device.events.removeAll(keepingCapacity: true)
                 pendingReadEvents.removeAll(keepingCapacity: true)
                 skipping = false
@@ -153,6 +176,27 @@ final class DeviceReplay {
         return true
     }
 
+    /// Whether an access's bytes lie inside the region (the size is checked apart: only 1, 2
+    /// and 4 reach the model, others are divergences). No arithmetic that can overflow.
+    @inline(__always) private func inRegion(_ e: FlashEvent) -> Bool {
+        e.a1 <= regionSize && e.a0 <= regionSize - e.a1
+    }
+
+    /// An access outside the region: the model never sees it.
+    private func beyondRegion(_ item: Located) -> ReplayError? {
+        let e = item.event
+        let what = "\(e.kind.name) at \(hex(e.a0)) (\(e.a1) bytes)"
+        if !beyondRegionIsFinding {
+            return ReplayError(line: item.line, message: "\(name): \(what) lies beyond the device's region of \(hex(regionSize)) bytes that the trace declares; expected offset + size ≤ \(hex(regionSize))")
+        }
+        report(PendingFinding(rule: .accessBeyondRegion, offset: e.a0,
+                              message: "\(what) lies beyond the \(hex(regionSize))-byte region given for \(name); replay skipped it").at(item, device: name))
+        dropExpected()
+        pendingReadEvents.removeAll(keepingCapacity: true)
+        skipping = true
+        return nil
+    }
+
     private func isInputStart(_ k: EventKind) -> Bool {
         k == .ioWrite || k == .outerWrite || k == .outerRead || k == .timerExpired
     }
@@ -186,7 +230,7 @@ final class DeviceReplay {
     // MARK: inputs
 
     private func write(_ item: Located, offset: UInt64, size: Int, value: UInt32, fromOuter: Bool) {
-        guard size == 1 || size == 2 || size == 4 else {
+        guard UInt64(size).isAccessSize else {
             divergence(item, "access size \(size) is not 1, 2 or 4")
             return
         }
@@ -225,11 +269,11 @@ final class DeviceReplay {
 
     private func read(_ item: Located) {
         let e = item.event
-        let offset = e.a0, size = Int(e.a1)
-        guard size == 1 || size == 2 || size == 4 else {
-            divergence(item, "access size \(size) is not 1, 2 or 4")
+        guard e.a1.isAccessSize else {
+            divergence(item, "access size \(e.a1) is not 1, 2 or 4")
             return
         }
+        let offset = e.a0, size = Int(e.a1)
         let value = device.read(offset: offset, size: size)
         takeEvents()
         stats.countRead(offset: device.chipOffset(offset), size: size, events: expected)
@@ -284,6 +328,10 @@ final class DeviceReplay {
 
     private func outerRead(_ item: Located) {
         let e = item.event
+        guard e.a1.isAccessSize else {
+            divergence(item, "access size \(e.a1) is not 1, 2 or 4")
+            return
+        }
         _ = device.read(offset: e.a0, size: Int(e.a1))
         takeEvents()
         stats.countRead(offset: e.a0, size: Int(e.a1), events: expected)
@@ -374,6 +422,16 @@ final class DeviceReplay {
         diverged(Finding(rule: .replayDivergence, device: name, seq: item.seq, line: item.line,
                          offset: nil, message: message))
     }
+}
+
+extension UInt64 {
+    /// 1, 2 or 4: the sizes the bus hands a device (spec §1.3).
+    @inline(__always) var isAccessSize: Bool { self == 1 || self == 2 || self == 4 }
+}
+
+extension EventKind {
+    /// The events that are bus accesses: their offset and size come from the trace and reach the model.
+    @inline(__always) var isAccess: Bool { self == .ioWrite || self == .ioRead || self == .outerWrite || self == .outerRead }
 }
 
 /// A finding before it is placed in the trace.

@@ -19,10 +19,12 @@ public enum Rule: String, Sendable, CaseIterable {
     case replayDivergence = "replay-divergence"
     case traceTruncated = "trace-truncated"
     case traceGap = "trace-gap"
+    case accessBeyondRegion = "access-beyond-region"
 
     public var severity: Severity {
         switch self {
-        case .outOfExtentWrite, .writeToReadOnly, .unknownCommand, .invalidSequence, .replayDivergence: return .error
+        case .outOfExtentWrite, .writeToReadOnly, .unknownCommand, .invalidSequence, .replayDivergence,
+             .accessBeyondRegion: return .error
         case .outOfExtentRead, .uncheckedErrorStatus, .programWithoutErase, .incompleteOperation,
              .leftInCommandMode, .traceTruncated, .traceGap: return .warning
         }
@@ -55,6 +57,8 @@ public enum Rule: String, Sendable, CaseIterable {
             return "The trace's last line was cut off (a recorder killed mid-write); replay stopped before it."
         case .traceGap:
             return "The tracer discarded events (its buffers were full); replay resynchronised after the gap and treats the device contents as unknown."
+        case .accessBeyondRegion:
+            return "An access lies outside the device's region as given by --device, --board or --image: the trace was made with other flash geometry than the one given, and replay skipped the access."
         }
     }
 }

@@ -11,6 +11,13 @@ public struct ReplayOptions: Sendable {
     public var divergenceDetails = 10
     /// Findings of one rule shown in full per device; the rest are counted.
     public var findingsPerRule = 200
+    /// Devices whose geometry the user gave (--device, --board, --image): an access beyond the
+    /// region is an `access-beyond-region` finding. For every other device the region is the
+    /// trace's own declaration, and an access beyond it makes the trace malformed (ReplayError).
+    public var beyondRegionIsFinding: Set<String> = []
+    /// Device facts the replay assumed rather than read (inferred from a QEMU log): reported, and
+    /// named in divergences of their device, since a wrong assumption is the likeliest cause.
+    public var assumptions: [DeviceAssumption] = []
 
     public init() {}
 }
@@ -50,7 +57,8 @@ public final class ReplayEngine {
         for c in configs {
             let image = images[c.name]
             let device = try makeDevice(c, initial: image)
-            let replay = DeviceReplay(device: device, imageKnown: image != nil,
+            let replay = DeviceReplay(device: device, imageLength: UInt64(image?.count ?? 0),
+                                      beyondRegionIsFinding: options.beyondRegionIsFinding.contains(c.name),
                                       report: { [unowned self] in self.add($0) },
                                       diverged: { [unowned self] in self.addDivergence($0) })
             byName[c.name] = replays.count
@@ -78,7 +86,7 @@ public final class ReplayEngine {
         events += 1
         lastSeq = record.seq
         lastLine = line
-        lastReplay!._withUnsafeGuaranteedRef { $0.consume(Located(record: record, line: line)) }
+        if let error = lastReplay!._withUnsafeGuaranteedRef({ $0.consume(Located(record: record, line: line)) }) { throw error }
     }
 
     /// Consumes every remaining item of a trace (generic, so the common readers run on their
@@ -106,7 +114,12 @@ public final class ReplayEngine {
         if n < options.findingsPerRule { findings.append(f) } else { suppressed += 1 }
     }
 
-    private func addDivergence(_ f: Finding) {
+    private func addDivergence(_ finding: Finding) {
+        var f = finding
+        let assumed = options.assumptions.filter { $0.device == f.device }
+        if !assumed.isEmpty {
+            f.message += "; assumed, not known: " + assumed.map(\.hint).joined(separator: "; ")
+        }
         observer?.found(f)
         divergences += 1
         findingCounts["\(f.device)/\(f.rule.rawValue)", default: 0] += 1
@@ -129,7 +142,7 @@ public final class ReplayEngine {
         }
         return ReplayReport(trace: trace, devices: replays.map(\.stats), findings: findings,
                             events: events, errors: errors, warnings: warnings, divergences: divergences,
-                            counts: findingCounts, truncatedLine: truncatedLine)
+                            counts: findingCounts, truncatedLine: truncatedLine, assumptions: options.assumptions)
     }
 }
 
@@ -145,6 +158,8 @@ public struct ReplayReport: Sendable {
     /// Number of findings per "device/rule", including those not kept in full.
     public var counts: [String: Int]
     public var truncatedLine: Int?
+    /// What the replay assumed about devices (QEMU logs), with the evidence.
+    public var assumptions: [DeviceAssumption] = []
 
     /// Total findings of a rule over all devices.
     public func count(_ rule: Rule) -> Int {
@@ -153,5 +168,26 @@ public struct ReplayReport: Sendable {
 
     public func worstSeverity() -> Severity? {
         errors > 0 ? .error : warnings > 0 ? .warning : nil
+    }
+}
+
+/// A device fact replay did not read from the trace's header: inferred from evidence in the
+/// trace, or taken from the board's convention where the trace holds none.
+public struct DeviceAssumption: Sendable, Equatable {
+    public var device: String
+    /// The fact, in --device syntax where one applies ("readonly=on", "size=0x100000").
+    public var fact: String
+    /// Why: the evidence, or "no evidence: …".
+    public var basis: String
+    /// The --device option that states the other choice, when the fact may be wrong.
+    public var fix: String?
+
+    public init(device: String, fact: String, basis: String, fix: String? = nil) {
+        self.device = device; self.fact = fact; self.basis = basis; self.fix = fix
+    }
+
+    /// One line for a divergence message.
+    public var hint: String {
+        "\(device) \(fact) (\(basis))" + (fix.map { "; if that is wrong, pass \($0)" } ?? "")
     }
 }

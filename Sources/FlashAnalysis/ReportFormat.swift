@@ -20,6 +20,12 @@ extension ReplayReport {
         var out = "flashtrace replay: \(trace): \(events) events, \(devices.count) device\(devices.count == 1 ? "" : "s")\n"
         out += "result: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), \(divergences) divergence\(divergences == 1 ? "" : "s")\n"
         if let t = truncatedLine { out += "note: line \(t) is cut off; replayed up to line \(t - 1)\n" }
+        if !assumptions.isEmpty {
+            out += "\nDevices (not declared by the trace; assumed from evidence)\n"
+            for a in assumptions {
+                out += "  \(a.device): \(a.fact): \(a.basis)\(a.fix.map { " (otherwise: \($0))" } ?? "")\n"
+            }
+        }
 
         let byRule = Dictionary(grouping: findings, by: \.rule)
         if !counts.isEmpty {
@@ -112,6 +118,10 @@ extension ReplayReport {
                 ])
             })),
             ("counts", .object(counts.sorted { $0.key < $1.key }.map { ($0.key, .uint(UInt64($0.value))) })),
+            ("assumptions", .array(assumptions.map { a in
+                .object([("dev", .string(a.device)), ("fact", .string(a.fact)), ("basis", .string(a.basis)),
+                         ("fix", a.fix.map(JSONValue.string) ?? .null)])
+            })),
             ("summary", .object([
                 ("events", .uint(UInt64(events))), ("errors", .uint(UInt64(errors))),
                 ("warnings", .uint(UInt64(warnings))), ("divergences", .uint(UInt64(divergences))),

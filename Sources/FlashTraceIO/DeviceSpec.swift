@@ -153,6 +153,28 @@ public enum DeviceSpec {
         return p
     }
 
+    /// `--device NAME,key=value,…` (no type first): properties that amend a device the trace or
+    /// the board already has, nil when `text` starts with a type (a whole device).
+    public static func amendment(_ text: String) throws -> (name: String, properties: [(String, Substring)])? {
+        let parts = text.unicodeScalars.split(separator: ",", omittingEmptySubsequences: false).map(Substring.init)
+        guard let first = parts.first, DeviceType(typeName: String(first)) == nil, !first.unicodeScalars.contains("=") else {
+            return nil
+        }
+        if first.isEmpty { throw SpecError("device spec \"\(text)\": expected a type (cfi01, cfi02) or a device name first") }
+        var properties: [(String, Substring)] = []
+        for part in parts.dropFirst() {
+            let scalars = part.unicodeScalars
+            guard let eq = scalars.firstIndex(of: "=") else {
+                throw SpecError("device spec \"\(text)\": expected key=value, got \"\(part)\"")
+            }
+            let key = String(scalars[..<eq])
+            if key == "name" { throw SpecError("device spec \"\(text)\": a device is renamed by a whole spec, not amended") }
+            properties.append((key, Substring(scalars[scalars.index(after: eq)...])))
+        }
+        if properties.isEmpty { throw SpecError("device spec \"\(text)\": expected key=value properties after the device name") }
+        return (String(first), properties)
+    }
+
     /// Renders a configuration back into `--device` syntax.
     public static func render(_ c: DeviceConfig) -> String {
         ([c.type.rawValue] + properties(c).map { "\($0.0)=\($0.1)" }).joined(separator: ",")
@@ -184,11 +206,11 @@ public enum Board: String, CaseIterable, Sendable {
             let size0 = imageSizes["system.flash0"] ?? 0x37C000
             let size1 = imageSizes["system.flash1"] ?? 0x84000
             var f0 = DeviceConfig(type: .cfi01, name: "system.flash0")
-            f0.addr = (1 << 32) - size0
+            f0.addr = (1 << 32) &- size0  // wrapping: a hostile image size must not trap (validate rejects the size)
             f0.numBlocks = size0 / 4096; f0.sectorLength = 4096; f0.width = 1
             f0.readonly = true
             var f1 = DeviceConfig(type: .cfi01, name: "system.flash1")
-            f1.addr = (1 << 32) - size0 - size1
+            f1.addr = (1 << 32) &- size0 &- size1
             f1.numBlocks = size1 / 4096; f1.sectorLength = 4096; f1.width = 1
             return [f0, f1]
         case .musicpal:

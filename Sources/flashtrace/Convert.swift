@@ -1,11 +1,12 @@
 import ArgumentParser
 import FlashModel
 import Foundation
+import FlashSession
 import FlashTraceIO
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert a trace between forms (QEMU log <-> JSON lines), or to Chrome trace events.",
+        abstract: "Convert a trace between forms (QEMU log, LTTng CTF folder -> JSON lines; any -> QEMU log), or to Chrome trace events.",
         discussion: """
             --to chrome-json replays the trace (devices and images as for replay) and writes Chrome's trace-event JSON, which the Perfetto UI and chrome://tracing open: a track per device with command sequences, erases, buffered writes and programs as slices, findings as instant events and status polls as a counter; microseconds on the trace's clock.
 
@@ -41,42 +42,27 @@ struct Convert: ParsableCommand {
 
     func run() throws {
         if to == .chromeJSON { return try convertToChromeJSON() }
-        var input: TraceInput
-        do { input = try TraceInput(path: trace) } catch let e as TraceFormatError {
-            throw fail("\(trace):\(e.line > 0 ? "\(e.line):" : "") \(e.message)", .dataError)
-        } catch {
-            throw fail("\(trace): \(error)", .noInput)
-        }
-        defer { input.close() }
-        var configs: [DeviceConfig] = []
-        if let header = input.header {
-            do { configs = try header.configs() } catch { throw fail("\(trace):1: \(error)", .dataError) }
-        }
-        if to == .jsonLines && (devices.overridesDevices || configs.isEmpty) {
-            if !devices.overridesDevices {
-                if trace == TraceInput.standardInput {
-                    throw fail("standard input: a QEMU log read from a pipe needs its devices: pass --board or --device", .usage)
-                }
-                let names = (try? TraceInput.deviceNames(inQemuLog: trace)) ?? []
-                if let board = Board.infer(fromDeviceNames: names) {
-                    configs = board.devices()
-                }
-            }
-            configs = try devices.resolve(base: configs).configs
-        }
-        var source = ProgressSource(input, meter: ProgressMeter(label: "convert", quiet: quiet, outputIsStdout: output == "-"), path: trace)
+        // Every form replay reads (JSON lines, QEMU log, CTF folder, "-"), devices resolved as replay does.
+        var opened: OpenedTrace
+        do { opened = try OpenedTrace.open(trace, devices: devices.request) } catch { throw fail(error) }
+        let configs = opened.configs
+        defer { opened.input.close() }
+        var source = ProgressSource(opened.input, meter: ProgressMeter(label: "convert", quiet: quiet, outputIsStdout: output == "-"), path: trace)
         let out = try OutputFile(path: output, force: force)
         do {
             switch to {
             case .jsonLines:
                 let writer = JSONLinesWriter(fd: out.fd, path: output == "-" ? nil : output)
                 try writer.writeHeader(TraceHeader.make(configs))
-                while let r = try source.next() { try writer.write(r) }
+                while let item = try source.nextItem() {
+                    if case .record(let r) = item { try writer.write(r) }
+                }
                 try writer.flush()
             case .qemuLog:
                 var buffer: [UInt8] = []
                 buffer.reserveCapacity(1 << 16)
-                while let r = try source.next() {
+                while let item = try source.nextItem() {
+                    guard case .record(let r) = item else { continue }
                     appendQemuLogLine(device: r.device, event: r.event, to: &buffer)
                     buffer.append(0x0A)
                     if buffer.count >= 1 << 16 {

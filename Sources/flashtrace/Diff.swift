@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlashAnalysis
 import FlashReports
+import FlashSession
 import FlashTraceIO
 
 struct Diff: ParsableCommand {
@@ -85,6 +86,6 @@ struct Diff: ParsableCommand {
         var options = devices
         // Later --image values win in DeviceOptions.resolve, so the side's own go last.
         options.image += extra
-        return try TraceSession.open(path, devices: options, quiet: quiet, progress: progress)
+        return try TraceSession.open(path, devices: options, progress: progress)
     }
 }

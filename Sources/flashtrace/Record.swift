@@ -3,6 +3,7 @@ import Foundation
 import FlashEvents
 import FlashLTTng
 import FlashModel
+import FlashSession
 import FlashTraceIO
 
 struct Record: ParsableCommand {
@@ -99,7 +100,8 @@ struct Record: ParsableCommand {
             throw fail("\(script.name) names no devices (no \"# device:\" lines): pass --board or --device", .usage)
         }
         let (configs, images) = try devices.resolve(base: base)
-        let saves = try DeviceOptions.pairs(saveImage, option: "save-image")
+        let saves: [(String, String)]
+        do { saves = try DeviceRequest.pairs(saveImage, option: "save-image") } catch { throw fail(error) }
         for (name, _) in saves where !configs.contains(where: { $0.name == name }) {
             throw fail("--save-image \(name)=…: no device named \(name)", .usage)
         }

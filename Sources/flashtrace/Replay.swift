@@ -5,13 +5,14 @@ import FlashEvents
 import FlashLTTng
 import FlashModel
 import FlashReports
+import FlashSession
 import FlashTraceIO
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a trace through the flash state machine and report what the firmware did wrong.",
         discussion: """
-            TRACE is a flashtrace JSON-lines file or a QEMU log written with -trace 'pflash_*' -D FILE (with or without -msg timestamp=on), detected from its content. A JSON-lines trace carries its devices; for a QEMU log the board is inferred from the device names (virt.flash0/1 -> virt, system.flash0/1 -> q35 with sizes from --image files) or given with --board/--device. A directory is an LTTng (CTF) trace folder from `record --sink lttng|both` (any level above the stream files); its flashtrace:device_config events carry the devices. "-" reads standard input (a QEMU log read that way needs --board or --device).
+            TRACE is a flashtrace JSON-lines file or a QEMU log written with -trace 'pflash_*' -D FILE (with or without -msg timestamp=on), detected from its content. A JSON-lines trace carries its devices. A QEMU log does not: the board comes from the device names (virt.flash0/1 -> virt, system.flash0/1 -> x86 pc/q35), and only the devices the log names are replayed; x86 sizes come from --image files (else the highest offset the log reaches); read-only or writable from what the log shows (a program that stored its data, an erase without error status), else the board's convention. The report lists every such assumption; --device NAME,readonly=off (or any property) amends one. A directory is an LTTng (CTF) trace folder from `record --sink lttng|both` (any level above the stream files); its flashtrace:device_config events carry the devices. "-" reads standard input (a QEMU log read that way needs --board or --device).
 
             Exit status: 0 no finding at or above --fail-on, 1 there is one, 64 usage error, 65 malformed trace, 66 unreadable input, 69 libbabeltrace2 missing (CTF folders).
 
@@ -102,15 +103,25 @@ struct Replay: ParsableCommand {
     /// As above; `skipped` counts the lines --keep-going skipped.
     func replayOne(collectActivity: Bool, progress: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
         let meter = ProgressMeter(label: "replay", quiet: quiet || !progress)
-        var session = try TraceSession.open(self, progress: meter.enabled ? meter : nil)
+        var session = try TraceSession.open(trace, devices: devices, progress: meter.enabled ? meter : nil)
+        if !quiet, let board = session.trace.inferredBoard {
+            warn("\(trace): QEMU log with devices \(session.configs.map(\.name).joined(separator: ", ")): the \(board.rawValue) board's geometry, facts the log does not prove assumed (see the report)")
+        }
         // Only the HTML page needs per-block data and a timeline; other formats stay constant-memory.
         let activity = collectActivity ? ActivityCollector(configs: session.configs) : nil
         session.engine.observer = activity
         do {
-            skipped = try session.runToEnd(keepGoing: keepGoing)
+            if keepGoing {
+                skipped = try Replay.feedKeepingGoing(&session.input, session.engine, trace: trace)
+            } else {
+                try session.runToEnd()
+            }
+        } catch let e as SessionError {
+            session.input.close()
+            throw fail(e)
         } catch {
             session.input.close()
-            throw error
+            throw fail(session.mapped(error))
         }
         let report = session.finish()
         if !quiet && session.input.skippedLines > 0 {
@@ -118,33 +129,16 @@ struct Replay: ParsableCommand {
         }
         return (report, activity?.result(), session.input.lineNumber)
     }
+}
 
-    /// Devices named by the trace itself: the JSON-lines header, or the board a QEMU log's
-    /// device names point to.
-    func baseDevices(_ input: any RecordSource) throws(ExitCode) -> [DeviceConfig] {
-        if let header = input.header {
-            do { return try header.configs() } catch { throw fail("\(trace):1: \(error)", .dataError) }
-        }
-        if devices.overridesDevices { return [] }
-        if input is CTFTraceReader { throw noDevicesInCTF() }
-        if trace == TraceInput.standardInput {
-            // Inferring the board reads the log's first events ahead, which a pipe cannot give back.
-            throw fail("standard input: a QEMU log read from a pipe needs its devices: pass --board or --device", .usage)
-        }
-        let names: [String]
-        do { names = try TraceInput.deviceNames(inQemuLog: trace) } catch let e as TraceFormatError {
-            throw fail("\(trace):\(e.line): \(e.message)", .dataError)
+extension TraceSession {
+    /// Opens a trace with the command line's device options, progress on a terminal.
+    static func open(_ path: String, devices: DeviceOptions, progress: ProgressMeter?) throws(ExitCode) -> TraceSession {
+        do {
+            return try TraceSession.open(path, devices: devices.request,
+                                         wrap: progress.map { meter in { ProgressSource($0, meter: meter, path: path) } })
         } catch {
-            throw fail("\(trace): \(error)", .noInput)
+            throw fail(error)
         }
-        guard let board = Board.infer(fromDeviceNames: names) else {
-            throw fail("\(trace): a QEMU log does not say the flash geometry and the device names (\(names.joined(separator: ", "))) match no known board: pass --board or --device", .usage)
-        }
-        if !quiet { warn("\(trace): QEMU log with devices \(names.joined(separator: ", ")): using the \(board.rawValue) board's geometry") }
-        var images: [String: UInt64] = [:]
-        for (name, path) in (try? DeviceOptions.pairs(devices.image, option: "image")) ?? [] {
-            if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? UInt64 { images[name] = size }
-        }
-        return board.devices(imageSizes: images)  // all of the board's flash, whether or not the first lines name it
     }
 }

@@ -8,8 +8,7 @@ import Foundation
 // backwards, a device the header does not declare) is reported with its line and skipped, and
 // the rest of the trace still gets a verdict. Errors that leave nothing to replay (the header,
 // I/O) still stop the replay.
-// A file that is neither JSON lines nor holds a single pflash event (empty, binary, another
-// program's log) is malformed input (65), not a QEMU log of an unknown board (64).
+// (A file that is neither JSON lines nor holds a single pflash event is malformed input: OpenedTrace.)
 
 extension Replay {
     /// Lines reported one by one on standard error; the rest are only counted.
@@ -41,29 +40,5 @@ extension Replay {
         }
         if skipped > skippedLinesShown { warn("\(trace): … and \(skipped - skippedLinesShown) more skipped lines") }
         return skipped
-    }
-}
-
-extension Replay {
-    /// Fails unless the QEMU log at `path` holds at least one pflash event.
-    static func requirePflashEvents(_ path: String) throws(ExitCode) {
-        let names: [String]
-        do { names = try TraceInput.deviceNames(inQemuLog: path, limit: 1) } catch let e as TraceFormatError {
-            throw fail("\(path):\(e.line): \(e.message)", .dataError)
-        } catch {
-            throw fail("\(path): \(error)", .noInput)
-        }
-        if names.isEmpty { throw fail("\(path):1: \(notATrace(path))", .dataError) }
-    }
-
-    /// What the start of a non-trace looks like, and what was expected instead.
-    static func notATrace(_ path: String) -> String {
-        let expected = "expected a flashtrace JSON-lines trace (header line {\"format\":\"flashtrace\",…}) or a QEMU log with pflash_* events"
-        let head = [UInt8]((FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 4096) }) ?? Data())
-        if head.isEmpty { return "empty file: \(expected)" }
-        if let i = head.firstIndex(of: 0) ?? (String(validating: head, as: UTF8.self) == nil && head.count < 4096 ? 0 : nil) {
-            return "binary data (byte 0x\(String(head[i], radix: 16)) at offset \(i)), not text: \(expected)"
-        }
-        return "no pflash_* trace event in this text: \(expected)"
     }
 }

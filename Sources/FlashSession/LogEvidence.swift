@@ -1,0 +1,68 @@
+import FlashEvents
+import FlashModel
+import FlashTraceIO
+
+// What a QEMU log says about its devices, read before replay: which devices appear, how far
+// into each the accesses reach, and whether the device was writable (WritabilityEvidence, the
+// model's reading of its own events). A log carries no geometry, so these are the facts replay
+// infers its devices from (DeviceInference).
+
+public struct DeviceEvidence: Sendable {
+    public var name: String
+    /// One past the highest byte an access touched (saturating); 0 when none did.
+    public var accessEnd: UInt64 = 0
+    /// Highest access offset and its line, for messages.
+    public var accessEndLine = 0
+    public var events = 0
+    /// Writability verdicts, one per device type the log could be from (CFI01 and CFI02 read
+    /// their events differently); the inference asks the one of the type it picks.
+    var cfi01 = WritabilityEvidence(type: .cfi01)
+    var proofLine: Int?
+
+    public var writability: WritabilityEvidence.Verdict? { cfi01.verdict }
+    public var writabilityReason: String { cfi01.reason }
+    public var writabilityLine: Int? { proofLine }
+}
+
+public struct LogEvidence: Sendable {
+    /// Devices in the order the log first names them.
+    public private(set) var devices: [DeviceEvidence] = []
+
+    /// Reads the whole log once. Throws what the reader throws (malformed lines with their line).
+    public static func scan(path: String) throws -> LogEvidence {
+        var reader = try QemuLogReader(path: path)
+        defer { try? reader.close() }
+        var evidence = LogEvidence()
+        var index: [String: Int] = [:]
+        var last = -1, lastName = ""
+        try reader.forEachRecord { r, line in
+            if last < 0 || r.device != lastName {
+                if let i = index[r.device] { last = i } else {
+                    last = evidence.devices.count
+                    index[r.device] = last
+                    evidence.devices.append(DeviceEvidence(name: r.device))
+                }
+                lastName = r.device
+            }
+            evidence.devices[last].observe(r.event, line: line)
+        }
+        return evidence
+    }
+
+    public func device(_ name: String) -> DeviceEvidence? { devices.first { $0.name == name } }
+}
+
+extension DeviceEvidence {
+    mutating func observe(_ e: FlashEvent, line: Int) {
+        events += 1
+        if e.kind == .ioWrite || e.kind == .ioRead {
+            let (end, overflow) = e.offset.addingReportingOverflow(e.size)
+            let reach = overflow ? UInt64.max : end
+            if reach > accessEnd { accessEnd = reach; accessEndLine = line }
+        }
+        if cfi01.verdict == nil {
+            cfi01.observe(e)
+            if cfi01.verdict != nil { proofLine = line }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import FlashAnalysis
+import FlashEvents
+import FlashLTTng
+import FlashModel
+import FlashTraceIO
+import Foundation
+
+// The one way a trace is opened: any form (JSON lines, QEMU log, LTTng CTF folder, "-" for
+// standard input), its devices resolved (header, or inferred from a QEMU log's evidence; then
+// --board/--device/--image/--backing-size), and, for replay, an engine ready to run. replay,
+// convert, diff and the HTML/Chrome outputs all start here.
+
+/// A trace with its devices, not yet replayed.
+public struct OpenedTrace {
+    public let path: String
+    public var input: any RecordSource
+    public let configs: [DeviceConfig]
+    public let images: [String: [UInt8]]
+    /// Facts inferred rather than declared (QEMU logs), with their evidence.
+    public let assumptions: [DeviceAssumption]
+    /// Devices whose region the user gave, or that a log's inference gave: accesses beyond them
+    /// are findings. Every other device's region is the trace's declaration.
+    public let beyondRegionIsFinding: Set<String>
+    /// The board a QEMU log's device names pointed to, when the devices were inferred.
+    public let inferredBoard: Board?
+
+    /// Opens `path` and resolves its devices. Nothing is read past the header, except that a QEMU
+    /// log file is read once ahead for its evidence (a log from a pipe needs --board or --device).
+    public static func open(_ path: String, devices: DeviceRequest) throws(SessionError) -> OpenedTrace {
+        let input = try openInput(path)
+        do throws(SessionError) {
+            var base: [DeviceConfig] = []
+            var assumptions: [DeviceAssumption] = []
+            var inferredBoard: Board?
+            var isLog = false
+            if let header = input.header {
+                do { base = try header.configs() } catch { throw SessionError(.malformed, "\(path):1: \(error)") }
+            } else if input is CTFTraceReader {
+                if !devices.replacesDevices {
+                    throw SessionError(.usage, "\(path): the LTTng trace has no flashtrace:device_config events (was the session started after flashtrace?): pass --board or --device")
+                }
+            } else {
+                isLog = true
+                if path == TraceInput.standardInput {
+                    if !devices.replacesDevices {
+                        // Inferring devices reads the whole log ahead, which a pipe cannot give back.
+                        throw SessionError(.usage, "standard input: a QEMU log read from a pipe needs its devices: pass --board or --device")
+                    }
+                } else {
+                    let evidence: LogEvidence
+                    do { evidence = try LogEvidence.scan(path: path) } catch let e as TraceFormatError {
+                        throw SessionError(.malformed, "\(path):\(e.line): \(e.message)")
+                    } catch {
+                        throw SessionError(.unreadable, "\(path): \(error)")
+                    }
+                    if evidence.devices.isEmpty { throw SessionError(.malformed, "\(path):1: \(notATrace(path))") }
+                    if !devices.replacesDevices {
+                        let inferred = try DeviceInference.infer(evidence, imageSizes: try devices.imageSizes(), trace: path)
+                        base = inferred.configs
+                        assumptions = inferred.assumptions
+                        inferredBoard = inferred.board
+                    }
+                }
+            }
+            let resolved = try devices.resolve(base: base, imageSetsBacking: !isLog)
+            if resolved.configs.isEmpty { throw SessionError(.usage, "\(path): no devices known: pass --board or --device") }
+            // A QEMU log declares no region: the one replay uses is inferred or given, so an
+            // access beyond it is a finding. In a trace with a header it is malformed input.
+            let finding = isLog ? Set(resolved.configs.map(\.name)) : resolved.userGeometry
+            // An amended fact is no longer assumed.
+            let amended = resolved.userGeometry
+            return OpenedTrace(path: path, input: input, configs: resolved.configs, images: resolved.images,
+                               assumptions: assumptions.filter { !amended.contains($0.device) || !devices.amends($0) },
+                               beyondRegionIsFinding: finding, inferredBoard: inferredBoard)
+        } catch {
+            input.close()
+            throw error
+        }
+    }
+
+    /// The reader for any form: a directory is an LTTng CTF folder.
+    static func openInput(_ path: String) throws(SessionError) -> any RecordSource {
+        var isDirectory: ObjCBool = false
+        if path != TraceInput.standardInput, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            do { return try CTFTraceReader(path: path) } catch let e as CTFReadError {
+                throw SessionError(e.unavailable ? .unavailable : .malformed, "\(path): \(e.message)")
+            } catch let e as TraceFormatError {
+                throw SessionError(.malformed, "\(path):\(e.line > 0 ? "\(e.line):" : "") \(e.message)")
+            } catch {
+                throw SessionError(.unreadable, "\(path): \(error)")
+            }
+        }
+        do { return try TraceInput(path: path) } catch let e as TraceFormatError {
+            throw SessionError(.malformed, "\(path):\(e.line > 0 ? "\(e.line):" : "") \(e.message)")
+        } catch {
+            throw SessionError(.unreadable, "\(path): \(error)")
+        }
+    }
+
+    /// What the start of a non-trace looks like, and what was expected instead.
+    static func notATrace(_ path: String) -> String {
+        let expected = "expected a flashtrace JSON-lines trace (header line {\"format\":\"flashtrace\",…}) or a QEMU log with pflash_* events"
+        let head = [UInt8]((FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 4096) }) ?? Data())
+        if head.isEmpty { return "empty file: \(expected)" }
+        if let i = head.firstIndex(of: 0) ?? (String(validating: head, as: UTF8.self) == nil && head.count < 4096 ? 0 : nil) {
+            return "binary data (byte 0x\(String(head[i], radix: 16)) at offset \(i)), not text: \(expected)"
+        }
+        return "no pflash_* trace event in this text: \(expected)"
+    }
+}
+
+extension DeviceRequest {
+    /// Whether an amendment states the fact an assumption is about (its key).
+    func amends(_ a: DeviceAssumption) -> Bool {
+        let key = a.fact.split(separator: "=").first.map(String.init) ?? a.fact
+        return specs.contains { spec in
+            guard let m = try? DeviceSpec.amendment(spec), m.name == a.device else { return false }
+            return m.properties.contains { $0.0 == key || (key == "size" && ($0.0 == "num-blocks" || $0.0 == "sector-length")) }
+        }
+    }
+}
+
+/// A trace opened for replay: the devices and an engine over them.
+public struct TraceSession {
+    public var trace: OpenedTrace
+    public let engine: ReplayEngine
+    public var path: String { trace.path }
+    public var configs: [DeviceConfig] { trace.configs }
+    public var input: any RecordSource {
+        get { trace.input }
+        set { trace.input = newValue }
+    }
+
+    /// `wrap` may put the input behind a progress meter.
+    public static func open(_ path: String, devices: DeviceRequest, options: ReplayOptions = ReplayOptions(),
+                            wrap: ((any RecordSource) -> any RecordSource)? = nil) throws(SessionError) -> TraceSession {
+        var trace = try OpenedTrace.open(path, devices: devices)
+        var options = options
+        options.beyondRegionIsFinding = trace.beyondRegionIsFinding
+        options.assumptions = trace.assumptions
+        let engine: ReplayEngine
+        do { engine = try ReplayEngine(configs: trace.configs, images: trace.images, options: options) } catch {
+            trace.input.close()
+            throw SessionError(.usage, "\(error)")
+        }
+        if let wrap { trace.input = wrap(trace.input) }
+        return TraceSession(trace: trace, engine: engine)
+    }
+
+    /// Replays the rest of the trace. The common inputs run on their concrete types: no
+    /// existential dispatch or item wrapping per event.
+    public mutating func runToEnd() throws(SessionError) {
+        do {
+            if var concrete = trace.input as? TraceInput {
+                defer { trace.input = concrete }
+                try engine.consumeAll(&concrete)
+            } else if var ctf = trace.input as? CTFTraceReader {
+                defer { trace.input = ctf }
+                try engine.consumeAll(&ctf)
+            } else {
+                try engine.consumeAll(&trace.input)
+            }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    /// Reads and replays one item; false at the end of the trace. `record` also sees each record.
+    public mutating func step(_ record: (TraceRecord, Int) -> Void = { _, _ in }) throws(SessionError) -> Bool {
+        do {
+            guard let item = try trace.input.nextItem() else { return false }
+            switch item {
+            case .record(let r):
+                try engine.consume(r, line: trace.input.lineNumber)
+                record(r, trace.input.lineNumber)
+            case .gap(let count, let from, let to):
+                engine.gap(count: count, from: from, to: to, line: trace.input.lineNumber)
+            }
+            return true
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    /// Reader and replay errors with the trace's name and line.
+    public func mapped(_ error: any Error) -> SessionError {
+        switch error {
+        case let e as SessionError: return e
+        case let e as TraceFormatError: return SessionError(.malformed, "\(path):\(e.line): \(e.message)")
+        case let e as ReplayError: return SessionError(.malformed, "\(path):\(e.line): \(e.message)")
+        default: return SessionError(.unreadable, "\(path): \(error)")
+        }
+    }
+
+    public func finish() -> ReplayReport {
+        let report = engine.finish(trace: path, truncatedLine: trace.input.truncatedLastLine ? trace.input.lineNumber + 1 : nil)
+        trace.input.close()
+        return report
+    }
+}
