@@ -24,6 +24,7 @@ let package = Package(
         .executableTarget(name: "fuzz-model", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "fuzz-replay", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "fuzz-ctf", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "fuzz-records", dependencies: ["FuzzHarness"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Summarises one QEMU pflash trace log (plain or .xz): events per device, events per
-# device and trace point, and per device the highest offset of a pflash_io_write,
-# of a pflash_data_write (last byte written) and of a block erase (last byte erased).
+# device and trace point, and per device the last byte touched by a pflash_io_write (any
+# write cycle: commands too), by a pflash_data_write / pflash_data_write_block (bytes the
+# device programmed) and by a block erase.
 # Usage: sh stats.sh TRACE.log[.xz]
 set -eu
 case "$1" in *.xz) cat_="xz -dc" ;; *) cat_=cat ;; esac
@@ -11,10 +12,10 @@ function hex(s,   i, c, v) {
     for (i = 1; i <= length(s); i++) { c = index("0123456789abcdef", substr(s, i, 1)); v = v * 16 + c - 1 }
     return v
 }
-$1 ~ /:pflash_/ {
+$1 ~ /(^|:)pflash_/ {
     ev = $1; sub(/^.*:/, "", ev); dev = $2; sub(/:$/, "", dev)
     n[dev]++; ne[dev " " ev]++
-    if (ev == "pflash_io_write" || ev == "pflash_data_write") {
+    if (ev == "pflash_io_write" || ev == "pflash_data_write" || ev == "pflash_data_write_block") {
         off = ""; size = 1
         for (i = 3; i <= NF; i++) {
             if ($i ~ /^offset:/) { off = hex(substr($i, 8)) }
