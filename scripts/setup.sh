@@ -22,7 +22,7 @@ done
 # babeltrace2 for the CTF tests, jsonschema for SARIF, chromium for the HTML screenshot.
 packages=(xz-utils make gcc liblttng-ust-dev libbabeltrace2-dev)
 if [ "$tests" = 1 ]; then
-    packages+=(qemu-system-arm qemu-system-x86 qemu-efi-aarch64 ovmf expect python3-jsonschema chromium
+    packages+=(qemu-system-arm qemu-system-x86 qemu-efi-aarch64 ovmf u-boot-qemu expect python3-jsonschema chromium
                lttng-tools babeltrace2 util-linux)
 fi
 
