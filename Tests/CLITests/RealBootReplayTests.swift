@@ -60,6 +60,21 @@ final class RealBootReplayTests: XCTestCase {
         XCTAssertEqual(assumed(report, "system.flash1"), ["readonly=off"], "proven by the log")
     }
 
+    /// The same with the 2 MiB OVMF build, whose store sits at 0xe0000 of the 1 MiB vars file: the
+    /// writes reach 0xe3f8f, far beyond the 528 KiB the board's usual vars image has.
+    func testOVMF2MWritesBeyondTheBoardsVarsSize() throws {
+        try requireFiles(["/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"])
+        let dir = try temporaryDirectory()
+        try sh("{ head -c 917504 /dev/zero; cat /usr/share/OVMF/OVMF_VARS.fd; } > vars1m.fd", in: dir)
+        let report = try replay("q35-ovmf2m-vars1m", ["--image", "system.flash0=/usr/share/OVMF/OVMF_CODE.fd",
+                                                      "--image", "system.flash1=vars1m.fd"], in: dir, status: 0)
+        XCTAssertEqual(summary(report)["divergences"], 0)
+        XCTAssertEqual(summary(report)["errors"], 0)
+        XCTAssertEqual(summary(report)["warnings"], 0)
+        let flash1 = (report["devices"] as! [[String: Any]]).first { $0["name"] as? String == "system.flash1" }!
+        XCTAssertEqual((flash1["extent"] as! [String: Any])["written-end"] as? Int, 0xe3f90)
+    }
+
     /// U-Boot started with -bios: flash0 has no drive and is writable (u-boot.bin, then zeros).
     /// U-Boot erases and programs both banks; its saveenv fails on 7.2.22 (QEMU issue 2343): that
     /// one buffered write is the only thing the boot deserves a finding for.

@@ -31,6 +31,7 @@ extension Drivers {
             c.name = "f\(i)"
             c.readonly = s.u8() & 1 == 1
             if s.u8() < 32 { c.backingSize = min(c.chipLength, UInt64(s.u32())) }  // sometimes a smaller image
+            guard (try? c.validate()) != nil else { return }
             configs.append(c)
         }
         var options = ReplayOptions()

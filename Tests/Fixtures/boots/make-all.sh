@@ -6,7 +6,7 @@
 # Needs: qemu-system-x86 qemu-system-arm ovmf u-boot-qemu expect xz-utils.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
-for boot in q35-ovmf4m-vars1m virt-uboot-bios pc-ovmf-unified; do
+for boot in q35-ovmf4m-vars1m q35-ovmf2m-vars1m virt-uboot-bios pc-ovmf-unified; do
     echo "== $boot"
     sh "$HERE/$boot/cmd.sh"
     sh "$HERE/stats.sh" "$HERE/$boot/trace.log.xz"
