@@ -10,6 +10,10 @@ public struct QEMUCommand: Sendable {
         public var readonly: Bool
         /// pflash unit: the order of `-drive if=pflash`, or `unit=`, or the `pflashN` machine property.
         public var unit: Int
+
+        public init(file: String, readonly: Bool, unit: Int) {
+            self.file = file; self.readonly = readonly; self.unit = unit
+        }
     }
 
     public var argv: [String]
@@ -17,6 +21,9 @@ public struct QEMUCommand: Sendable {
     public let qemuIndex: Int
     public var machine: String?
     public var drives: [Drive] = []
+    /// `-bios FILE`: on `virt` without a pflash0 drive, QEMU loads it into flash0, which is then
+    /// writable RAM holding the file followed by zeros (hw/arm/virt.c, virt_firmware_init).
+    public var bios: String?
     /// The user's `-D` log file, if any (then flashtrace reads the events from it).
     public var userLog: String?
     public var hasTimestamps = false
@@ -62,10 +69,12 @@ public struct QEMUCommand: Sendable {
                 }
             case "-D":
                 userLog = try value()
+            case "-bios":
+                bios = try value()
             case "-msg":
                 if try value().contains("timestamp=on") { hasTimestamps = true }
             case "-trace", "-d", "-m", "-cpu", "-smp", "-chardev", "-serial", "-display", "-monitor", "-net",
-                 "-netdev", "-device", "-bios", "-kernel", "-initrd", "-append", "-accel", "-global", "-name",
+                 "-netdev", "-device", "-kernel", "-initrd", "-append", "-accel", "-global", "-name",
                  "-qtest", "-boot", "-drive-file", "-object", "-vga", "-k", "-rtc", "-icount":
                 i += 1
             default:

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FlashModel
+import FlashSession
 import FlashTraceIO
 
 // `flashtrace record -- qemu-system-… …`: run a real QEMU with pflash tracing added, then turn its
@@ -52,48 +53,27 @@ extension Record {
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// Flash devices of the machine, with the drives' images, sizes and read-only flags.
+    /// Flash devices of the machine (FlashSession reads them off the command line); with
+    /// --keep-images the trace points at copies of the initial images.
     private func qemuDevices(_ qemu: QEMUCommand) throws(ExitCode) -> [DeviceConfig] {
-        var sizes: [String: UInt64] = [:]
-        let board = qemu.board
-        let names: [String]
-        switch board {
-        case .virt: names = ["virt.flash0", "virt.flash1"]
-        case .q35, .pc: names = ["system.flash0", "system.flash1"]
-        case .musicpal: names = ["musicpal.flash"]
-        case nil: names = []
-        }
-        for d in qemu.drives where d.unit < names.count {
-            if let size = (try? FileManager.default.attributesOfItem(atPath: d.file)[.size]) as? UInt64 { sizes[names[d.unit]] = size }
-        }
-        var configs = board?.devices(imageSizes: sizes) ?? []
-        if board == .q35 || board == .pc {
-            configs = configs.filter { sizes[$0.name] != nil }  // x86 has flash only where a drive is given
-        }
-        for d in qemu.drives where d.unit < names.count {
-            guard let i = configs.firstIndex(where: { $0.name == names[d.unit] }) else { continue }
-            configs[i].readonly = d.readonly
-            let image: ImageFile
-            do { image = try ImageFile(path: d.file, limit: 0) } catch { throw fail("\(d.file): \(error)", .noInput) }
-            configs[i].imageSHA256 = image.sha256
-            configs[i].image = d.file
-            if let keep = keepImages {
+        var configs: [DeviceConfig]
+        do { configs = try qemu.flashDevices() } catch { throw fail(error) }
+        if let keep = keepImages {
+            for i in configs.indices {
+                guard let file = configs[i].image else { continue }
                 let copy = (keep as NSString).appendingPathComponent("\(configs[i].name).initial.img")
                 do {
                     try FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
                     if FileManager.default.fileExists(atPath: copy) { try FileManager.default.removeItem(atPath: copy) }
-                    try FileManager.default.copyItem(atPath: d.file, toPath: copy)
-                } catch { throw fail("--keep-images: cannot copy \(d.file) to \(copy): \(error)", .cantCreate) }
+                    try FileManager.default.copyItem(atPath: file, toPath: copy)
+                } catch { throw fail("--keep-images: cannot copy \(file) to \(copy): \(error)", .cantCreate) }
                 configs[i].image = copy
             }
         }
         if configs.isEmpty && !devices.overridesDevices {
             throw fail("cannot tell the flash devices of machine \(qemu.machine ?? "(default)"): pass --board or --device", .usage)
         }
-        if devices.overridesDevices {
-            do { configs = try devices.resolve(base: configs).configs } catch { throw error }
-        }
-        return configs
+        return try devices.resolve(base: configs).configs  // --board/--device (whole or amending), --image
     }
 
     /// Runs argv (PATH lookup), forwarding SIGINT/SIGTERM and enforcing --timeout. Returns the

@@ -93,6 +93,30 @@ final class RealBootReplayTests: XCTestCase {
         }
     }
 
+    /// `record -- qemu-system-aarch64 -bios u-boot.bin …` live on this machine's QEMU: the header
+    /// it writes knows flash0 is writable RAM holding the -bios file, so its own trace replays
+    /// with 0 divergences and no flag at all.
+    func testRecordUBootFromBiosLive() throws {
+        try requireFiles(["/usr/lib/u-boot/qemu_arm64/u-boot.bin", "/usr/bin/qemu-system-aarch64", "/usr/bin/expect"])
+        let dir = try temporaryDirectory()
+        try sh("head -c 64M /dev/zero | tr '\\0' '\\377' > flash1.img", in: dir)
+        let rec = try flashtrace(["record", "-o", "u.jsonl", "--timeout", "240", "--",
+                                  "expect", fixtures.appendingPathComponent("virt-uboot-bios/drive.exp").path,
+                                  "qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57", "-m", "512",
+                                  "-bios", "/usr/lib/u-boot/qemu_arm64/u-boot.bin",
+                                  "-drive", "if=pflash,unit=1,format=raw,file=flash1.img",
+                                  "-chardev", "stdio,id=ser0,signal=off", "-serial", "chardev:ser0",
+                                  "-display", "none", "-monitor", "none", "-net", "none"], cwd: dir, timeout: 300)
+        XCTAssertEqual(rec.status, 0, rec.stderr)
+        let header = try String(contentsOf: dir.appendingPathComponent("u.jsonl"), encoding: .utf8).prefix { $0 != "\n" }
+        XCTAssertTrue(header.contains(#""name":"virt.flash0","type":"cfi01","addr":0,"size":67108864,"backing-size":67108864,"readonly":false"#), String(header))
+        let r = try flashtrace(["replay", "u.jsonl", "--format", "json", "-o", "u.json"], cwd: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("u.json"))) as! [String: Any]
+        XCTAssertEqual(summary(report)["divergences"], 0)
+        XCTAssertEqual(rules(report), ["invalid-sequence": 2], "saveenv's dropped buffer on 7.2.22, nothing else")
+    }
+
     /// The unified OVMF.fd as the only, writable pflash on pc: one device, its variables written.
     func testUnifiedOVMFOnPC() throws {
         try requireFiles(["/usr/share/ovmf/OVMF.fd"])
