@@ -49,12 +49,13 @@ public final class ActivityCollector: ReplayObserver {
         default: break
         }
         for m in step.events {
-            switch m.kind {
-            case .dataWrite, .dataWriteBlock: delta.stores += 1; delta.bytes += m.a1
-            case .writeBlockFlush: delta.bufferWrites += 1
-            case .writeBlockErase, .sectorEraseStart, .chipEraseStart: delta.erases += 1
-            case .readStatus: delta.polls += 1
-            default: break
+            if m.kind == .writeBlockFlush { delta.bufferWrites += 1 }
+            if m.isStatusPoll { delta.polls += 1 }
+        }
+        for effect in step.effects {
+            switch effect {
+            case .stored(let r): delta.stores += 1; delta.bytes += r.count
+            case .erased: delta.erases += 1
             }
         }
         if !busy[d] && !step.idle { delta.sequences = 1 }

@@ -7,7 +7,8 @@ import FlashModel
 public struct BlockCounts: Sendable, Equatable {
     /// `io_write` accesses at an offset in the block (commands and data alike).
     public var writes = 0
-    /// Data stores: programs and buffered data words (also those beyond the backing image).
+    /// Data stores in the array: programs and flushed buffers (ArrayEffects), plus writes beyond
+    /// the backing image (lost, but the firmware meant them).
     public var stores = 0
     /// Bytes of those stores.
     public var bytes: UInt64 = 0
@@ -42,20 +43,19 @@ public struct DeviceActivity: Sendable {
     mutating func count(_ step: ReplayStep) {
         let e = step.record.event
         if e.kind == .ioWrite || e.kind == .outerWrite {
-            update(e.a0) { $0.writes += 1 }
+            update(e.offset) { $0.writes += 1 }
         }
-        for m in step.events {
-            switch m.kind {
-            case .dataWrite, .dataWriteBlock, .outerWrite:
-                update(m.a0) { $0.stores += 1; $0.bytes += m.a1 }
-            case .writeBlockErase:
-                update(m.a0) { $0.erases += 1 }
-            case .sectorEraseStart:
-                update(m.a1) { $0.erases += 1 }
-            case .chipEraseStart:
-                for b in 0..<geometry.blockCount { blocks[b, default: BlockCounts()].erases += 1 }
-            default:
-                break
+        for m in step.events where m.kind == .outerWrite {
+            update(m.offset) { $0.stores += 1; $0.bytes += m.size }
+        }
+        for effect in step.effects {
+            switch effect {
+            case .stored(let r):
+                update(r.start) { $0.stores += 1; $0.bytes += r.count }
+            case .erased(let r) where r.start == 0 && r.end == geometry.chipLength:
+                for b in 0..<geometry.blockCount { blocks[b, default: BlockCounts()].erases += 1 }  // chip erase
+            case .erased(let r):
+                update(r.start) { $0.erases += 1 }
             }
         }
     }

@@ -48,8 +48,8 @@ final class DeviceReplay {
     private var expected: [FlashEvent] = []
     private var expectedIndex = 0
     private var pendingReadEvents: [Located] = []
-    /// Data accepted into the CFI01 write buffer, not yet flushed to the array.
-    private var bufferedWrites: [(UInt64, UInt64)] = []
+    /// What the model's events do to the array (buffered data counts only once flushed).
+    private var effects: ArrayEffects
     /// After a divergence or an access the replay routes outside the image: the rest of that
     /// input's recorded events are not compared (avoids a cascade of follow-on divergences).
     private var skipping = false
@@ -77,6 +77,7 @@ final class DeviceReplay {
         name = device.config.name
         isCFI01 = device.config.type == .cfi01
         readonly = device.config.readonly
+        effects = ArrayEffects(type: device.config.type, chipLength: device.chipLength, readonly: device.config.readonly)
         known = KnownBytes(count: device.backing, allKnown: imageLength >= device.backing)
         if imageLength > 0 && imageLength < device.backing { known.mark(0, imageLength) }
     }
@@ -124,14 +125,14 @@ final class DeviceReplay {
         switch e.kind {
         case .ioWrite:
             skipping = false
-            write(item, offset: e.a0, size: Int(e.a1), value: UInt32(truncatingIfNeeded: e.a2), fromOuter: false)
+            write(item, offset: e.offset, size: Int(e.size), value: UInt32(truncatingIfNeeded: e.value), fromOuter: false)
         case .outerWrite:
             skipping = false
-            write(item, offset: e.a0, size: Int(e.a1), value: UInt32(truncatingIfNeeded: e.a2), fromOuter: true)
+            write(item, offset: e.offset, size: Int(e.size), value: UInt32(truncatingIfNeeded: e.value), fromOuter: true)
         case .ioRead:
             if skipping {
                 // Keep the model's state in step, compare nothing of this read.
-                if e.a1.isAccessSize { _ = device.read(offset: e.a0, size: Int(e.a1)) }
+                if e.size.isAccessSize { _ = device.read(offset: e.offset, size: Int(e.size)) }
                 device.events.removeAll(keepingCapacity: true)
                 pendingReadEvents.removeAll(keepingCapacity: true)
                 skipping = false
@@ -158,7 +159,7 @@ final class DeviceReplay {
     private func resumes(at item: Located) -> Bool {
         let e = item.event
         switch e.kind {
-        case .ioWrite where e.a3 == 0:
+        case .ioWrite where e.wcycle == 0:
             device.reset()
             device.events.removeAll(keepingCapacity: true)
         case .reset:
@@ -179,17 +180,17 @@ final class DeviceReplay {
     /// Whether an access's bytes lie inside the region (the size is checked apart: only 1, 2
     /// and 4 reach the model, others are divergences). No arithmetic that can overflow.
     @inline(__always) private func inRegion(_ e: FlashEvent) -> Bool {
-        e.a1 <= regionSize && e.a0 <= regionSize - e.a1
+        e.size <= regionSize && e.offset <= regionSize - e.size
     }
 
     /// An access outside the region: the model never sees it.
     private func beyondRegion(_ item: Located) -> ReplayError? {
         let e = item.event
-        let what = "\(e.kind.name) at \(hex(e.a0)) (\(e.a1) bytes)"
+        let what = "\(e.kind.name) at \(hex(e.offset)) (\(e.size) bytes)"
         if !beyondRegionIsFinding {
             return ReplayError(line: item.line, message: "\(name): \(what) lies beyond the device's region of \(hex(regionSize)) bytes that the trace declares; expected offset + size ≤ \(hex(regionSize))")
         }
-        report(PendingFinding(rule: .accessBeyondRegion, offset: e.a0,
+        report(PendingFinding(rule: .accessBeyondRegion, offset: e.offset,
                               message: "\(what) lies beyond the \(hex(regionSize))-byte region given for \(name); replay skipped it").at(item, device: name))
         dropExpected()
         pendingReadEvents.removeAll(keepingCapacity: true)
@@ -241,9 +242,8 @@ final class DeviceReplay {
         // One reference for every pass below: handing `expected` (a property) to each call
         // retained and released its buffer around every one of them.
         let events = expected
-        stats.countWrite(offset: device.chipOffset(offset), size: size, events: events)
-        notify(item, events)
-        trackKnown(events)
+        stats.countWrite(offset: device.chipOffset(offset), size: size)
+        account(item, events)
         for f in rules.afterWrite(before: before, offset: offset, size: size, value: value, old: old, events: events) {
             report(f.at(item, device: name))
         }
@@ -269,20 +269,20 @@ final class DeviceReplay {
 
     private func read(_ item: Located) {
         let e = item.event
-        guard e.a1.isAccessSize else {
-            divergence(item, "access size \(e.a1) is not 1, 2 or 4")
+        guard e.size.isAccessSize else {
+            divergence(item, "access size \(e.size) is not 1, 2 or 4")
             return
         }
-        let offset = e.a0, size = Int(e.a1)
+        let offset = e.offset, size = Int(e.size)
         let value = device.read(offset: offset, size: size)
         takeEvents()
-        stats.countRead(offset: device.chipOffset(offset), size: size, events: expected)
-        notify(item, expected)
+        stats.countRead(offset: device.chipOffset(offset), size: size)
+        account(item, expected)
         if expected.first?.kind == .outerRead {
             for f in rules.outerRead(expected[0]) { report(f.at(item, device: name)) }
             // the recorded read's events have no model counterpart (smaller image)
         } else {
-            learnUnknownData(offset: offset, size: size, value: value, recordedValue: UInt32(truncatingIfNeeded: e.a2))
+            learnUnknownData(offset: offset, size: size, value: value, recordedValue: UInt32(truncatingIfNeeded: e.value))
             compareGroup(last: item)
         }
         pendingReadEvents.removeAll(keepingCapacity: true)
@@ -292,15 +292,15 @@ final class DeviceReplay {
     /// Data reads of bytes replay does not know yet: adopt the recorded value as the contents.
     private func learnUnknownData(offset: UInt64, size: Int, value: UInt32, recordedValue: UInt32) {
         guard let i = expected.firstIndex(where: { $0.kind == .dataRead }) else { return }
-        let o = device.chipOffset(expected[i].a0)
+        let o = device.chipOffset(expected[i].offset)
         if known.isKnown(o, size) || value == recordedValue { known.mark(o, UInt64(size)); return }
         device.storage.store(Int(o), size, recordedValue)
         known.mark(o, UInt64(size))
         // The value travels on: data_read, then (autoselect) read_done's ret, then io_read.
         for j in i..<expected.count {
             switch expected[j].kind {
-            case .dataRead, .ioRead: expected[j].a2 = UInt64(recordedValue)
-            case .readDone: expected[j].a1 = UInt64(recordedValue)
+            case .dataRead, .ioRead: expected[j][.value] = UInt64(recordedValue)
+            case .readDone: expected[j][.ret] = UInt64(recordedValue)
             default: break
             }
         }
@@ -328,14 +328,14 @@ final class DeviceReplay {
 
     private func outerRead(_ item: Located) {
         let e = item.event
-        guard e.a1.isAccessSize else {
-            divergence(item, "access size \(e.a1) is not 1, 2 or 4")
+        guard e.size.isAccessSize else {
+            divergence(item, "access size \(e.size) is not 1, 2 or 4")
             return
         }
-        _ = device.read(offset: e.a0, size: Int(e.a1))
+        _ = device.read(offset: e.offset, size: Int(e.size))
         takeEvents()
-        stats.countRead(offset: e.a0, size: Int(e.a1), events: expected)
-        notify(item, expected)
+        stats.countRead(offset: e.offset, size: Int(e.size))
+        account(item, expected)
         dropExpected()
         for f in rules.outerRead(item.event) { report(f.at(item, device: name)) }
         pendingReadEvents.removeAll(keepingCapacity: true)
@@ -350,9 +350,7 @@ final class DeviceReplay {
         if let ts = item.ts { device.now = ts }
         device.fireTimer()
         takeEvents()
-        stats.countOther(expected)
-        notify(item, expected)
-        trackKnown(expected)
+        account(item, expected)
         matchFirst(item)
     }
 
@@ -360,7 +358,7 @@ final class DeviceReplay {
         for f in rules.incomplete(at: "device reset") { report(f.at(item, device: name)) }
         device.reset()
         takeEvents()
-        notify(item, expected)
+        account(item, expected)
         matchFirst(item)
     }
 
@@ -388,34 +386,26 @@ final class DeviceReplay {
     // MARK: helpers
 
     /// Hands an input and the model's events to the observer, before the rules report on it.
-    @inline(__always) private func notify(_ item: Located, _ events: [FlashEvent]) {
+    @inline(__always) private func notify(_ item: Located, _ events: [FlashEvent], _ changes: [ArrayEffect]) {
         guard let observer else { return }
         observer.replayed(ReplayStep(device: index, record: item.record(device: name), line: item.line, events: events,
-                                     idle: device.isAtRest))
+                                     effects: changes, idle: device.isAtRest))
     }
 
-    private func trackKnown(_ events: [FlashEvent]) {
+    /// Counts an input's events and the array changes they make (asked of the model's
+    /// ArrayEffects, once): statistics, the known-bytes map, and the observer's step.
+    private func account(_ item: Located, _ events: [FlashEvent]) {
+        stats.countOther(events)
+        var changes: [ArrayEffect] = []
+        let replace = effects.storesReplace  // read before `effects` is being mutated below
         for e in events {
-            switch e.kind {
-            case .dataWrite where isCFI01:
-                known.mark(e.a0, e.a1)  // CFI01 overwrites: the result is the value
-            case .writeBlockErase where !readonly:
-                known.mark(e.a0, e.a1)
-            case .sectorEraseStart where !readonly:
-                known.mark(e.a1, e.a3 - e.a1 + 1)
-            case .chipEraseStart where !readonly:
-                known.markAll()
-            case .dataWriteBlock:
-                bufferedWrites.append((e.a0, e.a1))  // reaches the array only when flushed
-            case .writeBlockFlush:
-                for (o, n) in bufferedWrites { known.mark(o, n) }
-                bufferedWrites.removeAll(keepingCapacity: true)
-            case .writeBlockAbort, .reset:
-                bufferedWrites.removeAll(keepingCapacity: true)
-            default:
-                break
+            effects.apply(e) { effect in
+                stats.count(effect)
+                if case .stored = effect, !replace {} else { known.mark(effect.range.start, effect.range.count) }
+                if observer != nil { changes.append(effect) }
             }
         }
+        notify(item, events, changes)
     }
 
     private func divergence(_ item: Located, _ message: String) {
@@ -451,7 +441,7 @@ struct PendingFinding {
 @inline(__always)
 func sameEvent(_ model: FlashEvent, _ recorded: FlashEvent) -> Bool {
     if model.kind == .sectorEraseStart && recorded.kind == .sectorEraseStart {
-        return model.a1 == recorded.a1 && model.a3 == recorded.a3
+        return model.start == recorded.start && model.end == recorded.end
     }
     return model == recorded
 }

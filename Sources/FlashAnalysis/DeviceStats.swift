@@ -21,7 +21,7 @@ public struct DeviceStats: Sendable {
     /// Erase count per block start offset.
     public private(set) var erasesPerBlock: [UInt64: Int] = [:]
 
-    /// One past the highest byte: of data stored (programs, buffer data), erased, read (traced
+    /// One past the highest byte: of data stored (programs, flushed buffers), erased, read (traced
     /// reads only), and touched by any access at all (commands included).
     public private(set) var writtenEnd: UInt64 = 0
     public private(set) var erasedEnd: UInt64 = 0
@@ -36,47 +36,40 @@ public struct DeviceStats: Sendable {
         backingSize = config.backing
     }
 
-    mutating func countWrite(offset: UInt64, size: Int, events: [FlashEvent]) {
+    // Offsets come checked against the region and sizes are at most 4: the sums cannot wrap.
+    mutating func countWrite(offset: UInt64, size: Int) {
         writes += 1
-        accessEnd = max(accessEnd, offset + UInt64(size))
-        countOther(events)
+        accessEnd = max(accessEnd, offset &+ UInt64(size))
     }
 
-    mutating func countRead(offset: UInt64, size: Int, events: [FlashEvent]) {
+    mutating func countRead(offset: UInt64, size: Int) {
         reads += 1
-        accessEnd = max(accessEnd, offset + UInt64(size))
-        readEnd = max(readEnd, offset + UInt64(size))
-        countOther(events)
+        accessEnd = max(accessEnd, offset &+ UInt64(size))
+        readEnd = max(readEnd, offset &+ UInt64(size))
     }
 
+    /// Counts of the model's events by kind (what happened, attempted or not).
     mutating func countOther(_ events: [FlashEvent]) {
         for e in events {
             switch e.kind {
-            case .dataWrite:
-                programs += 1
-                writtenEnd = max(writtenEnd, e.a0 + e.a1)
-            case .dataWriteBlock:
-                writtenEnd = max(writtenEnd, e.a0 + e.a1)
-            case .writeBlockFlush:
-                bufferWrites += 1
-            case .readStatus:
-                statusPolls += 1
-            case .writeBlockErase:
-                erasesPerBlock[e.a0, default: 0] += 1
-                erasedEnd = max(erasedEnd, e.a0 + e.a1)
-            case .sectorEraseStart:
-                erasesPerBlock[e.a1, default: 0] += 1
-                erasedEnd = max(erasedEnd, e.a3 + 1)
-            case .chipEraseStart:
-                erasesPerBlock[0, default: 0] += 1
-                erasedEnd = max(erasedEnd, config.chipLength)
-            case .outerRead:
-                outerReads += 1
-            case .outerWrite:
-                outerWrites += 1
-            default:
-                break
+            case .dataWrite: programs += 1
+            case .writeBlockFlush: bufferWrites += 1
+            case .readStatus: statusPolls += 1
+            case .outerRead: outerReads += 1
+            case .outerWrite: outerWrites += 1
+            default: break
             }
+        }
+    }
+
+    /// A change to the array (the model's ArrayEffects): how far stores and erases reached.
+    mutating func count(_ effect: ArrayEffect) {
+        switch effect {
+        case .stored(let r):
+            writtenEnd = max(writtenEnd, r.end)
+        case .erased(let r):
+            erasesPerBlock[r.start, default: 0] += 1
+            erasedEnd = max(erasedEnd, r.end)
         }
     }
 

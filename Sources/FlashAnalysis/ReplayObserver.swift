@@ -14,6 +14,8 @@ public struct ReplayStep {
     public var line: Int
     /// What the model emitted for the input (offsets inside the chip).
     public var events: [FlashEvent]
+    /// What those events did to the array (the model's ArrayEffects): stores, flushed buffers, erases.
+    public var effects: [ArrayEffect]
     /// The device is at rest after the input (see `FlashDevice.isAtRest`): a command sequence,
     /// if one was open, ended with this input.
     public var idle: Bool

@@ -40,8 +40,8 @@ struct RuleChecker {
     func afterWrite(before: State, offset: UInt64, size: Int, value: UInt32, old: UInt32?,
                     events: [FlashEvent]) -> [PendingFinding] {
         if let first = events.first, first.kind == .outerWrite {
-            return [PendingFinding(rule: .outOfExtentWrite, offset: first.a0, message:
-                "\(size)-byte write of \(hex(UInt64(value))) at \(hex(first.a0)) is at or beyond the backing image "
+            return [PendingFinding(rule: .outOfExtentWrite, offset: first.offset, message:
+                "\(size)-byte write of \(hex(UInt64(value))) at \(hex(first.offset)) is at or beyond the backing image "
                 + "(\(hex(device.backing)) bytes): the state machine never sees it and the data is lost")]
         }
         switch config.type {
@@ -51,8 +51,8 @@ struct RuleChecker {
     }
 
     func outerRead(_ e: FlashEvent) -> [PendingFinding] {
-        [PendingFinding(rule: .outOfExtentRead, offset: e.a0, message:
-            "\(e.a1)-byte read at \(hex(e.a0)) is at or beyond the backing image (\(hex(device.backing)) bytes): "
+        [PendingFinding(rule: .outOfExtentRead, offset: e.offset, message:
+            "\(e.size)-byte read at \(hex(e.offset)) is at or beyond the backing image (\(hex(device.backing)) bytes): "
             + "the firmware reads 0x00 where a full image holds data or 0xFF")]
     }
 
@@ -84,9 +84,10 @@ struct RuleChecker {
                     add(.unknownCommand, "\(String(format2: c)) is not a command (value \(hex(UInt64(value))), \(size) bytes at \(hex(offset))): QEMU returns to read-array mode")
                 }
             }
-            if c == 0x20, let e = events.first(where: { $0.kind == .writeBlockErase }), e.a0 + e.a1 > device.backing {
-                out.append(PendingFinding(rule: .outOfExtentWrite, offset: e.a0, message:
-                    "block erase of \(hex(e.a0))–\(hex(e.a0 + e.a1 - 1)) reaches beyond the backing image (\(hex(device.backing)) bytes)"))
+            if c == 0x20, let e = events.first(where: { $0.kind == .writeBlockErase }),
+               let r = e.erasedRange(chipLength: device.chipLength), r.end > device.backing {
+                out.append(PendingFinding(rule: .outOfExtentWrite, offset: r.start, message:
+                    "block erase of \(hex(r.start))–\(hex(r.end &- 1)) reaches beyond the backing image (\(hex(device.backing)) bytes)"))
             }
         case 1:
             switch s.cmd {
@@ -103,7 +104,7 @@ struct RuleChecker {
                     add(.invalidSequence, "lock setup followed by \(CommandNames.cfi01(c)) instead of 0x01 or 0xD0")
                 }
             case 0xE8:
-                let count = events.first(where: { $0.kind == .writeBlockStart })?.a0 ?? UInt64(value)
+                let count = events.first(where: { $0.kind == .writeBlockStart })?.value ?? UInt64(value)
                 if let cfi = device as? CFI01, (count + 1) * UInt64(config.width) > cfi.writeblockSize {
                     add(.invalidSequence, "write-buffer count \(count) means \(count + 1) bus writes, more than the \(cfi.writeblockSize)-byte buffer holds at width \(config.width)")
                 }
@@ -164,18 +165,18 @@ struct RuleChecker {
                 if config.readonly && !RuleChecker.cfi02Defined.contains(c) {
                     add(.writeToReadOnly, "store of \(hex(UInt64(value))) at \(hex(chipOffset)) to a read-only device")
                 } else if RuleChecker.cfi02Defined.contains(c) {
-                    add(.invalidSequence, "first unlock cycle expected 0xAA at word \(hex(e.a2)), got \(CommandNames.cfi02(c)) at word \(hex(e.a0))")
+                    add(.invalidSequence, "first unlock cycle expected 0xAA at word \(hex(e[.addr0])), got \(CommandNames.cfi02(c)) at word \(hex(e.offset))")
                 } else {
-                    add(.unknownCommand, "\(String(format2: c)) is not a command (at word \(hex(e.a0))): the device resets its command state")
+                    add(.unknownCommand, "\(String(format2: c)) is not a command (at word \(hex(e.offset))): the device resets its command state")
                 }
             case .unlock1Failed:
-                add(.invalidSequence, "second unlock cycle expected 0x55 at word \(hex(UInt64(config.unlockAddr1 & 0x7FF))), got \(CommandNames.cfi02(c)) at word \(hex(e.a0))")
+                add(.invalidSequence, "second unlock cycle expected 0x55 at word \(hex(UInt64(config.unlockAddr1 & 0x7FF))), got \(CommandNames.cfi02(c)) at word \(hex(e.offset))")
             case .writeFailed:
-                add(.invalidSequence, "command \(CommandNames.cfi02(c)) at word \(hex(e.a0)) instead of the unlock address \(hex(UInt64(config.unlockAddr0 & 0x7FF)))")
+                add(.invalidSequence, "command \(CommandNames.cfi02(c)) at word \(hex(e.offset)) instead of the unlock address \(hex(UInt64(config.unlockAddr0 & 0x7FF)))")
             case .writeUnknown:
                 add(.unknownCommand, "\(String(format2: c)) is not a command after the unlock cycles")
             case .writeInvalid:
-                add(.invalidSequence, "\(CommandNames.cfi02(c)) is not valid in the \(CommandNames.cfi02(UInt8(e.a0))) sequence")
+                add(.invalidSequence, "\(CommandNames.cfi02(c)) is not valid in the \(CommandNames.cfi02(UInt8(truncatingIfNeeded: e.cmd))) sequence")
             case .writeInvalidCommand:
                 if RuleChecker.cfi02Defined.contains(c) {
                     add(.invalidSequence, "erase sequence ended with \(CommandNames.cfi02(c)) instead of 0x10 (chip) or 0x30 (sector)")
@@ -185,12 +186,12 @@ struct RuleChecker {
             case .chipEraseInvalid:
                 add(.invalidSequence, "chip erase 0x10 at word \(hex(word)) instead of the unlock address: ignored")
             case .writeInvalidState:
-                add(.invalidSequence, "write in an impossible command state \(String(format2: UInt8(e.a0)))")
+                add(.invalidSequence, "write in an impossible command state \(String(format2: UInt8(truncatingIfNeeded: e.cmd)))")
             case .sectorEraseStart:
                 if config.readonly {
-                    add(.writeToReadOnly, "sector erase of \(hex(e.a1))–\(hex(e.a3)) on a read-only device", at: e.a1)
-                } else if e.a3 >= device.backing {
-                    add(.outOfExtentWrite, "sector erase of \(hex(e.a1))–\(hex(e.a3)) reaches beyond the backing image (\(hex(device.backing)) bytes)", at: e.a1)
+                    add(.writeToReadOnly, "sector erase of \(hex(e.start))–\(hex(e.end)) on a read-only device", at: e.start)
+                } else if e.end >= device.backing {
+                    add(.outOfExtentWrite, "sector erase of \(hex(e.start))–\(hex(e.end)) reaches beyond the backing image (\(hex(device.backing)) bytes)", at: e.start)
                 }
             case .chipEraseStart:
                 if config.readonly {
@@ -200,9 +201,9 @@ struct RuleChecker {
                 }
             case .dataWrite:
                 if config.readonly {
-                    add(.writeToReadOnly, "program of \(hex(e.a2)) at \(hex(e.a0)) on a read-only device", at: e.a0)
+                    add(.writeToReadOnly, "program of \(hex(e.value)) at \(hex(e.offset)) on a read-only device", at: e.offset)
                 } else if let old, ~old & value & mask(size) != 0 {
-                    add(.programWithoutErase, "program of \(hex(UInt64(value))) over \(hex(UInt64(old))) at \(hex(e.a0)) needs 0→1 bit changes; CFI02 ANDs, so the result is \(hex(UInt64(old & value)))", at: e.a0)
+                    add(.programWithoutErase, "program of \(hex(UInt64(value))) over \(hex(UInt64(old))) at \(hex(e.offset)) needs 0→1 bit changes; CFI02 ANDs, so the result is \(hex(UInt64(old & value)))", at: e.offset)
                 }
             default:
                 break

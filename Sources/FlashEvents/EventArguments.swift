@@ -23,8 +23,14 @@ extension FlashEvent {
     /// The integer argument `name`, or 0 when this kind has no such argument.
     @inlinable
     public subscript(_ name: EventArgument) -> UInt64 {
-        let p = EventArgument.positions[name.rawValue &* EventSpec.table.count &+ Int(kind.rawValue)]
-        return p < 0 ? 0 : self[argument: Int(p)]
+        get {
+            let p = EventArgument.positions[name.rawValue &* EventSpec.table.count &+ Int(kind.rawValue)]
+            return p < 0 ? 0 : self[argument: Int(p)]
+        }
+        set {
+            let p = EventArgument.positions[name.rawValue &* EventSpec.table.count &+ Int(kind.rawValue)]
+            if p >= 0 { self[argument: Int(p)] = newValue }
+        }
     }
 
     /// Whether this kind declares the argument.

@@ -52,3 +52,65 @@ extension UInt64 {
         return o ? .max : r
     }
 }
+
+/// A change to a device's array (its storage), as the model's events describe it.
+public enum ArrayEffect: Equatable, Sendable {
+    /// Bytes a program or a buffer flush put into the array.
+    case stored(ByteRange)
+    /// Bytes an erase set to 0xFF.
+    case erased(ByteRange)
+
+    public var range: ByteRange {
+        switch self {
+        case .stored(let r), .erased(let r): return r
+        }
+    }
+}
+
+/// The array changes one device's events make, in order: what statistics, the known-bytes map,
+/// flash maps and timelines count. Stateful because buffered data reaches the array only when
+/// the buffer is flushed (§2.5 wcycle 3), and not at all when it is aborted or the device reset.
+/// A read-only device's program and erase events change nothing (§1.2: CFI01 emits the erase
+/// event and CFI02 its data and erase events on a read-only device too).
+public struct ArrayEffects: Sendable {
+    public let chipLength: UInt64
+    public let readonly: Bool
+    /// Whether a store's bytes become exactly the data written: CFI01 programs overwrite (§2.5,
+    /// trap 7) and its buffer holds the data; CFI02 programs AND the data into the old contents
+    /// (§3.6), so what they leave is known only where the old contents were.
+    public let storesReplace: Bool
+    private var pending: [ByteRange] = []
+
+    public init(type: DeviceType, chipLength: UInt64, readonly: Bool) {
+        self.chipLength = chipLength
+        self.readonly = readonly
+        storesReplace = type == .cfi01
+    }
+
+    /// Hands `body` the array changes of the device's next event.
+    @inlinable
+    public mutating func apply(_ e: FlashEvent, _ body: (ArrayEffect) -> Void) {
+        switch e.kind {
+        case .dataWrite, .writeBlockErase, .sectorEraseStart, .chipEraseStart:
+            guard !readonly else { return }
+            if let r = e.programmedRange { body(.stored(r)) } else if let r = e.erasedRange(chipLength: chipLength) { body(.erased(r)) }
+        case .dataWriteBlock, .writeBlockFlush, .writeBlockAbort, .reset:
+            buffer(e, body)
+        default:
+            return
+        }
+    }
+
+    @usableFromInline
+    mutating func buffer(_ e: FlashEvent, _ body: (ArrayEffect) -> Void) {
+        switch e.kind {
+        case .dataWriteBlock:
+            if let r = e.bufferedRange { pending.append(r) }
+        case .writeBlockFlush:
+            for r in pending { body(.stored(r)) }
+            pending.removeAll(keepingCapacity: true)
+        default:
+            pending.removeAll(keepingCapacity: true)
+        }
+    }
+}

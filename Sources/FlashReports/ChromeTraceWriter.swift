@@ -117,7 +117,7 @@ public final class ChromeTraceWriter: ReplayObserver {
             let label: String
             switch e.kind {
             case .write: label = e.text
-            case .writeStart: label = "command " + hex(e.a0)
+            case .writeStart: label = "command " + hex(e.cmd)
             // QEMU logs no text for erases: name them so the sequence's list is complete.
             case .writeBlockErase: label = "block erase"
             case .sectorEraseStart: label = "sector erase"
@@ -133,16 +133,16 @@ public final class ChromeTraceWriter: ReplayObserver {
     private func apply(_ e: FlashEvent, t: UInt64, pid: Int, track: inout Track) {
         switch e.kind {
         case .writeBlockErase, .sectorEraseStart, .chipEraseStart:
-            let offset = e.kind == .writeBlockErase ? e.a0 : e.kind == .sectorEraseStart ? e.a1 : 0
+            let offset = e.erasedRange(chipLength: .max)?.start ?? 0  // the model says where an erase starts
             let what = e.kind == .chipEraseStart ? "chip erase" : e.kind == .sectorEraseStart ? "sector erase" : "block erase"
             if track.erase == nil { track.erase = Slice(start: t, name: what, offset: offset) } else { track.erase!.count += 1 }
             track.sequence?.erases += 1
         case .writeBlockStart:
             track.buffered = Slice(start: t, name: "buffered write", offset: .max)
         case .dataWriteBlock:
-            if var b = track.buffered {
-                b.bytes += e.a1
-                b.offset = min(b.offset, e.a0)
+            if var b = track.buffered, let r = e.bufferedRange {
+                b.bytes += r.count
+                b.offset = min(b.offset, r.start)
                 track.buffered = b
             }
         case .writeBlockFlush, .writeBlockAbort:
@@ -157,10 +157,10 @@ public final class ChromeTraceWriter: ReplayObserver {
         case .dataWrite:
             // From the input before the data (the setup cycle), never before the sequence began.
             let start = max(track.lastInput, track.sequence?.start ?? track.lastInput)
-            slice(Slice(start: start, name: "program", offset: e.a0), end: t, pid: pid, cat: "program",
-                  args: "\"bytes\":\(e.a1),\"offset\":\(quoted(hex(e.a0))),\"value\":\(quoted(hex(e.a2)))")
+            slice(Slice(start: start, name: "program", offset: e.offset), end: t, pid: pid, cat: "program",
+                  args: "\"bytes\":\(e.size),\"offset\":\(quoted(hex(e.offset))),\"value\":\(quoted(hex(e.value)))")
             track.sequence?.programs += 1
-        case .readStatus:
+        case _ where e.isStatusPoll:
             track.polls += 1
         default:
             break
