@@ -80,3 +80,10 @@ public final class LTTngSink {
         return cNames[cNames.count - 1]
     }
 }
+
+extension LTTngSink: TraceSink {
+    /// The devices were given at init (their C names are made once); this emits device_config.
+    public func begin(_ header: TraceHeader) throws { start() }
+    public func write(_ record: TraceRecord, line: Int) throws { emit(record) }
+    public func finish() throws {}
+}

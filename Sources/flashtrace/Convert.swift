@@ -1,5 +1,7 @@
 import ArgumentParser
+import FlashAnalysis
 import FlashModel
+import FlashReports
 import Foundation
 import FlashSession
 import FlashTraceIO
@@ -41,40 +43,38 @@ struct Convert: ParsableCommand {
     }
 
     func run() throws {
-        if to == .chromeJSON { return try convertToChromeJSON() }
         // Every form replay reads (JSON lines, QEMU log, CTF folder, "-"), devices resolved as replay does.
         var opened: OpenedTrace
         do { opened = try OpenedTrace.open(trace, devices: devices.request) } catch { throw fail(error) }
-        let configs = opened.configs
         defer { opened.input.close() }
         var source = ProgressSource(opened.input, meter: ProgressMeter(label: "convert", quiet: quiet, outputIsStdout: output == "-"), path: trace)
         let out = try OutputFile(path: output, force: force)
+        let path = output == "-" ? nil : output
         do {
+            let sink: any TraceSink
             switch to {
-            case .jsonLines:
-                let writer = JSONLinesWriter(fd: out.fd, path: output == "-" ? nil : output)
-                try writer.writeHeader(TraceHeader.make(configs))
-                while let item = try source.nextItem() {
-                    if case .record(let r) = item { try writer.write(r) }
-                }
-                try writer.flush()
-            case .qemuLog:
-                var buffer: [UInt8] = []
-                buffer.reserveCapacity(1 << 16)
-                while let item = try source.nextItem() {
-                    guard case .record(let r) = item else { continue }
-                    appendQemuLogLine(device: r.device, event: r.event, to: &buffer)
-                    buffer.append(0x0A)
-                    if buffer.count >= 1 << 16 {
-                        try out.writeAll(buffer)
-                        buffer.removeAll(keepingCapacity: true)
-                    }
-                }
-                try out.writeAll(buffer)
+            case .jsonLines: sink = JSONLinesSink(JSONLinesWriter(fd: out.fd, path: path))
+            case .qemuLog: sink = QemuLogSink(fd: out.fd, path: path)
             case .chromeJSON:
-                break  // convertToChromeJSON, at the start
+                var options = ReplayOptions()
+                options.beyondRegionIsFinding = opened.beyondRegionIsFinding
+                options.assumptions = opened.assumptions
+                sink = try ChromeTraceSink(configs: opened.configs, images: opened.images, options: options, trace: trace) { bytes in
+                    try out.writeAll(bytes)
+                }
             }
+            try sink.begin(TraceHeader.make(opened.configs))
+            while let item = try source.nextItem() {
+                switch item {
+                case .record(let r): try sink.write(r, line: source.lineNumber)
+                case .gap(let count, let from, let to): try sink.gap(count: count, from: from, to: to, line: source.lineNumber)
+                }
+            }
+            try sink.finish()
         } catch let e as TraceFormatError {
+            out.discard()
+            throw fail("\(trace):\(e.line): \(e.message)", .dataError)
+        } catch let e as ReplayError {
             out.discard()
             throw fail("\(trace):\(e.line): \(e.message)", .dataError)
         } catch {

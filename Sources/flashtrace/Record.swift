@@ -121,19 +121,18 @@ struct Record: ParsableCommand {
         let writer = out.map { JSONLinesWriter(fd: $0.fd, path: output == "-" ? nil : output, sync: sync) }
         let lttng: LTTngRecording?
         do { lttng = try startLTTng(header) } catch { out?.discard(); throw error }
+        // The outputs asked for, each a TraceSink; the JSON-lines writer also ends the file.
+        let sinks: [any TraceSink] = [writer.map { JSONLinesSink($0) as any TraceSink }, lttng.map { $0.sink as any TraceSink }].compactMap { $0 }
         let emit: (TraceRecord) throws -> Void = { record in
-            try writer?.write(record)
-            lttng?.sink.emit(record)
+            for sink in sinks { try sink.write(record, line: 0) }
         }
         let stoppedBy: Int32?
         do {
-            try writer?.writeHeader(header)
-            try writer?.flush()  // the header is on disk before the first event
-            lttng?.sink.start()
+            for sink in sinks { try sink.begin(header) }
             try runner.start(sink: emit)
             stoppedBy = try runUntilStopped(runner, script, writer, emit)
             try writer?.writeEnd(interrupted: stoppedBy.map(StopSignals.name))
-            try writer?.flush()
+            for sink in sinks { try sink.finish() }
         } catch let e as RunError {
             out?.discard()
             lttng?.abandon()

@@ -52,6 +52,11 @@ final class LTTngRecordReplayTests: XCTestCase {
             try assertSameRecords(json: jsonPath, ctf: ctfPath)
             try assertBabeltraceShowsRecords(json: jsonPath, ctf: ctfPath)
             try assertSameReports(json: jsonPath, ctf: ctfPath, expectFindings: ctf == "edk2")
+            // convert reads what replay reads: the CTF folder back to JSON lines, record for record.
+            let converted = "\(d)/\(jsonl).from-ctf.jsonl"
+            let c = try shell("\(q(flashtraceBinary)) convert \(q(ctfPath)) -o \(q(converted))", timeout: 120)
+            XCTAssertEqual(c.status, 0, c.output)
+            try assertSameRecords(json: converted, ctf: ctfPath)
         }
     }
 
