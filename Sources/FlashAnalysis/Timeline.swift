@@ -61,7 +61,7 @@ public struct TimelineAxis: Sendable {
 
     mutating func add(_ x: UInt64, lane: Int, _ delta: TimelineBucket) {
         while x / width >= UInt64(capacity) { compact() }
-        end = max(end, x + 1)
+        end = max(end, x == .max ? .max : x + 1)  // saturating: a trace's timestamp may be 2^64-1 (found by fuzz-records)
         lanes[lane][Int(x / width)].merge(delta)
     }
 

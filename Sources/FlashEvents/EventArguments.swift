@@ -1,6 +1,6 @@
-// Event arguments by name, generated from the vocabulary (EventSpec.table): each accessor finds
-// its argument's position in the kind's declaration through a table built once from the specs,
-// so no call site reads `a0…a4` by position. An event without the argument reads 0.
+// Event arguments by name, from the vocabulary (EventSpec.table): the typed accessors (`offset`,
+// `size`, `value`, …) are generated into EventArguments+Generated.swift; `e[.name]` looks the
+// position up in a table built once from the specs. No call site reads `a0…a4` by position.
 
 /// Names of the integer arguments that events of the vocabulary declare (a test checks that
 /// every declared integer argument has one).
@@ -38,14 +38,4 @@ extension FlashEvent {
         EventArgument.positions[name.rawValue &* EventSpec.table.count &+ Int(kind.rawValue)] >= 0
     }
 
-    @inlinable public var offset: UInt64 { self[.offset] }
-    @inlinable public var size: UInt64 { self[.size] }
-    @inlinable public var value: UInt64 { self[.value] }
-    @inlinable public var counter: UInt64 { self[.counter] }
-    @inlinable public var cmd: UInt64 { self[.cmd] }
-    @inlinable public var wcycle: UInt64 { self[.wcycle] }
-    @inlinable public var len: UInt64 { self[.len] }
-    @inlinable public var start: UInt64 { self[.start] }
-    @inlinable public var end: UInt64 { self[.end] }
-    @inlinable public var ret: UInt64 { self[.ret] }
 }

@@ -6,6 +6,8 @@ import Foundation
 // Developer tool for the LTTng provider (not installed for users):
 //   flashtrace-lttng-dev gen-provider [DIR]   rewrite DIR/flashtrace_tp.h and flashtrace_calls.h
 //                                             from EventSpec.table (DIR defaults to tracepoints)
+//   flashtrace-lttng-dev gen-accessors [DIR]  rewrite DIR/EventArguments+Generated.swift from
+//                                             EventSpec.table (DIR defaults to Sources/FlashEvents)
 //   flashtrace-lttng-dev bench [N]            ns per event of the LTTng sink's emit (release build)
 
 func fail(_ message: String) -> Never {
@@ -55,6 +57,12 @@ func bench(_ n: Int) {
 let args = CommandLine.arguments.dropFirst()
 switch args.first {
 case "gen-provider": generate(into: args.dropFirst().first ?? "tracepoints")
+case "gen-accessors":
+    let dir = args.dropFirst().first ?? "Sources/FlashEvents"
+    do { try EventArgumentSource.text().write(toFile: "\(dir)/\(EventArgumentSource.fileName)", atomically: true, encoding: .utf8) } catch {
+        fail("cannot write \(dir)/\(EventArgumentSource.fileName): \(error)")
+    }
+    print("wrote \(dir)/\(EventArgumentSource.fileName)")
 case "bench": bench(Int(args.dropFirst().first ?? "") ?? 10_000_000)
-default: fail("usage: flashtrace-lttng-dev gen-provider [DIR] | bench [N]")
+default: fail("usage: flashtrace-lttng-dev gen-provider [DIR] | gen-accessors [DIR] | bench [N]")
 }

@@ -1,3 +1,4 @@
+import Foundation
 import FlashEvents
 import FlashModel
 import XCTest
@@ -17,6 +18,19 @@ final class EventMeaningTests: XCTestCase {
         XCTAssertEqual(FlashEvent.ioWrite(0x40, 4, 0xE8, wcycle: 1).wcycle, 1)
         XCTAssertEqual(FlashEvent(.writeBlockStart, 0x1F).value, 0x1F, "value is the first argument here")
         XCTAssertEqual(FlashEvent(.reset).offset, 0, "an argument the kind lacks reads 0")
+    }
+
+    func testGeneratedAccessorsMatchTheVocabulary() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/FlashEvents/\(EventArgumentSource.fileName)")
+        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), EventArgumentSource.text(),
+                       "regenerate with `swift run flashtrace-lttng-dev gen-accessors`")
+        for spec in EventSpec.table {
+            var e = FlashEvent(spec.kind)
+            for i in 0..<spec.args.count { e[argument: i] = UInt64(100 + i) }
+            XCTAssertEqual(e.offset, e[.offset]); XCTAssertEqual(e.size, e[.size]); XCTAssertEqual(e.value, e[.value])
+            XCTAssertEqual(e.cmd, e[.cmd]); XCTAssertEqual(e.start, e[.start]); XCTAssertEqual(e.end, e[.end])
+        }
     }
 
     func testBufferedDataReachesTheArrayOnlyAtTheFlush() {

@@ -1,3 +1,4 @@
+import FlashAnalysis
 import FlashEvents
 import FlashModel
 import FlashTraceIO
@@ -7,6 +8,20 @@ import XCTest
 // The raw inputs are under Fuzz/regressions/TARGET/ and replayed by CorpusReplayTests.
 
 final class FuzzRegressionTests: XCTestCase {
+    /// fuzz-records (its first hour): the HTML report's timeline kept `x + 1` as its end and
+    /// trapped on an event whose timestamp is 2^64-1, which a JSON-lines trace may carry.
+    func testTimestampAtTheEndOfTimeInTheTimeline() throws {
+        let engine = try ReplayEngine(configs: [Board.virt.devices()[1]], images: [:])
+        let activity = ActivityCollector(configs: [Board.virt.devices()[1]])
+        engine.observer = activity
+        for (i, ts) in [UInt64(0), .max, .max].enumerated() {
+            try engine.consume(TraceRecord(seq: UInt64(i), ts: ts, device: "virt.flash1",
+                                           event: .ioWrite(0, 4, 0x00FF_00FF, wcycle: 0)), line: i + 2)
+        }
+        _ = engine.finish(trace: "t")
+        XCTAssertEqual(activity.result().byTime?.end, .max)
+    }
+
     /// fuzz-model: validate computed `length - 1` before checking a CFI02 region's sector
     /// length for zero, and trapped on `num-blocks0=1,sector-length0=0`.
     func testZeroRegionSectorLengthIsRejected() throws {
