@@ -28,13 +28,26 @@ public struct LogEvidence: Sendable {
     /// Devices in the order the log first names them.
     public private(set) var devices: [DeviceEvidence] = []
 
-    /// Reads the whole log once. Throws what the reader throws (malformed lines with their line).
-    public static func scan(path: String) throws -> LogEvidence {
+    /// Reads the whole log once (or its first `limit` events). Throws what the reader throws
+    /// (malformed lines with their line).
+    public static func scan(path: String, limit: Int? = nil) throws -> LogEvidence {
         var reader = try QemuLogReader(path: path)
         defer { try? reader.close() }
         var evidence = LogEvidence()
         var index: [String: Int] = [:]
         var last = -1, lastName = ""
+        if let limit {
+            var n = 0
+            while n < limit, let r = try reader.next() {
+                n += 1
+                if index[r.device] == nil {
+                    index[r.device] = evidence.devices.count
+                    evidence.devices.append(DeviceEvidence(name: r.device))
+                }
+                evidence.devices[index[r.device]!].observe(r.event, line: reader.lineNumber)
+            }
+            return evidence
+        }
         try reader.forEachRecord { r, line in
             if last < 0 || r.device != lastName {
                 if let i = index[r.device] { last = i } else {

@@ -47,8 +47,10 @@ public struct OpenedTrace {
                         throw SessionError(.usage, "standard input: a QEMU log read from a pipe needs its devices: pass --board or --device")
                     }
                 } else {
+                    // The evidence costs a second parse of the log: only when devices are inferred
+                    // (otherwise one event shows it is a pflash log at all).
                     let evidence: LogEvidence
-                    do { evidence = try LogEvidence.scan(path: path) } catch let e as TraceFormatError {
+                    do { evidence = try LogEvidence.scan(path: path, limit: devices.replacesDevices ? 1 : nil) } catch let e as TraceFormatError {
                         throw SessionError(.malformed, "\(path):\(e.line): \(e.message)")
                     } catch {
                         throw SessionError(.unreadable, "\(path): \(error)")
