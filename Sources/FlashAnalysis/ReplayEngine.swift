@@ -116,7 +116,8 @@ public final class ReplayEngine {
 
     private func addDivergence(_ finding: Finding) {
         var f = finding
-        let assumed = options.assumptions.filter { $0.device == f.device }
+        // The device's own assumed facts, and the trace-wide ones (device ""): the QEMU version.
+        let assumed = options.assumptions.filter { ($0.device == f.device || $0.device.isEmpty) && $0.fix != nil }
         if !assumed.isEmpty {
             f.message += "; assumed, not known: " + assumed.map(\.hint).joined(separator: "; ")
         }
@@ -188,6 +189,6 @@ public struct DeviceAssumption: Sendable, Equatable {
 
     /// One line for a divergence message.
     public var hint: String {
-        "\(device) \(fact) (\(basis))" + (fix.map { "; if that is wrong, pass \($0)" } ?? "")
+        (device.isEmpty ? "" : "\(device) ") + "\(fact) (\(basis))" + (fix.map { "; if that is wrong, pass \($0)" } ?? "")
     }
 }

@@ -23,7 +23,7 @@ extension ReplayReport {
         if !assumptions.isEmpty {
             out += "\nDevices (not declared by the trace; assumed from evidence)\n"
             for a in assumptions {
-                out += "  \(a.device): \(a.fact): \(a.basis)\(a.fix.map { " (otherwise: \($0))" } ?? "")\n"
+                out += "  \(a.device.isEmpty ? "trace" : a.device): \(a.fact): \(a.basis)\(a.fix.map { " (otherwise: \($0))" } ?? "")\n"
             }
         }
 

@@ -1,6 +1,7 @@
 import FlashEvents
 
-// cfi.pflash01, Intel/Sharp command set, as QEMU 7.2.22 behaves (spec §2).
+// cfi.pflash01, Intel/Sharp command set, as QEMU 7.2.22 behaves (spec §2), and as 9.0.1 and later
+// do where they differ (§2.10: the write-to-buffer window; `config.era`).
 // Geometry and the query table: §2.2, §2.3. Write state machine: §2.5. Reads: §2.6.
 // Status: §2.7. ROMD: §2.8. Event order: §2.9.
 
@@ -23,6 +24,8 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
     let maxDeviceWidth: Int
     let sectorLength: UInt64
     let readonly: Bool
+    /// Which QEMU's write-to-buffer this device follows (§2.10).
+    let era: PflashEra
     /// Address shift from bus offset to CFI/ID index in device-width mode (§2.6.2).
     let laneShift: Int
     /// Legacy-mode shift of `offset & 0xFF` (§2.6.2).
@@ -35,6 +38,7 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
         maxDeviceWidth = config.maxDeviceWidth != 0 ? Int(config.maxDeviceWidth) : Int(config.deviceWidth)
         sectorLength = config.sectorLength
         readonly = config.readonly
+        era = config.era
         numDevices = deviceWidth != 0 ? width / deviceWidth : 1
         let blocksPerDevice: UInt64
         let sectorLengthPerDevice: UInt64
@@ -211,27 +215,37 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
                 events.append(.write(.leavingQueryMode))  // trap 3: it does not leave
             }
         case 0xE8:
-            // 7.2.22: the buffer window is anchored at the count write (trap 5).
             let bits = (deviceWidth != 0 ? deviceWidth : width) * 8
             counter = bits >= 32 ? UInt64(value) : UInt64(value) & ((1 << UInt64(bits)) - 1)
-            let start = offset & ~(writeblockSize - 1)
-            bufferOffset = start
-            // One buffer for the device's lifetime: a copy of the window, 0xFF past the image.
-            if buffer.count != Int(writeblockSize) { buffer = [UInt8](repeating: 0xFF, count: Int(writeblockSize)) }
-            let available = Int(min(writeblockSize, backing > start ? backing - start : 0))
-            buffer.withUnsafeMutableBufferPointer { dst in
-                if available > 0 { storage.copy(Int(start), available, to: dst.baseAddress!) }
-                if available < dst.count { dst.baseAddress!.advanced(by: available).update(repeating: 0xFF, count: dst.count - available) }
-            }
-            events.append(FlashEvent(.writeBlockStart, counter & 0xFFFF_FFFF))
+            // §2.10: 7.2.9+ anchors the buffer window at the count write (trap 5); 9.0.1+ at
+            // the first data write (bufferData).
+            if era == .bufferAtCount { openBuffer(at: offset) } else { bufferOffset = nil }
             wc = 2
         default:
             readArray()
         }
     }
 
+    /// Opens the write buffer: a copy of the window holding `offset`, 0xFF past the image.
+    private func openBuffer(at offset: UInt64) {
+        let start = offset & ~(writeblockSize - 1)
+        bufferOffset = start
+        // One buffer for the device's lifetime.
+        if buffer.count != Int(writeblockSize) { buffer = [UInt8](repeating: 0xFF, count: Int(writeblockSize)) }
+        let available = Int(min(writeblockSize, backing > start ? backing - start : 0))
+        buffer.withUnsafeMutableBufferPointer { dst in
+            if available > 0 { storage.copy(Int(start), available, to: dst.baseAddress!) }
+            if available < dst.count { dst.baseAddress!.advanced(by: available).update(repeating: 0xFF, count: dst.count - available) }
+        }
+        events.append(FlashEvent(.writeBlockStart, counter & 0xFFFF_FFFF))
+    }
+
     private func bufferData(_ offset: UInt64, _ size: Int, _ value: UInt32) {
         guard command == 0xE8 else { readArray(); return }
+        // 9.0.1+: the first data write opens the window, unless the count was 0 (then no buffer
+        // opens, the data sets status 0x10 and the confirm aborts: a one-word buffered write
+        // that real Intel parts program is dropped).
+        if era == .bufferAtFirstData && bufferOffset == nil && counter != 0 { openBuffer(at: offset) }
         if !readonly, let start = bufferOffset {
             if offset < start || offset + UInt64(size) > start + writeblockSize {
                 statusRegister |= 0x10  // silently: no trace, nothing stored

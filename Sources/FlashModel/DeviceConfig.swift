@@ -40,6 +40,9 @@ public struct DeviceConfig: Sendable, Equatable {
     public var image: String?
     /// SHA-256 (hex) of the initial image, carried in trace headers.
     public var imageSHA256: String?
+    /// The QEMU behaviour the model follows (a trace's, not a device's property: the header's
+    /// top-level "qemu" sets it for every device). Debian 12's 7.2.22 unless told otherwise.
+    public var era: PflashEra = .bufferAtCount
 
     public init(type: DeviceType, name: String) {
         self.type = type

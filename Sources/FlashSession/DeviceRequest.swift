@@ -13,9 +13,13 @@ public struct DeviceRequest: Sendable {
     public var images: [String]
     /// `--backing-size NAME=SIZE`
     public var backingSizes: [String]
+    /// `--qemu VERSION`: the QEMU whose behaviour to follow, overriding the trace's own.
+    public var qemu: QEMUVersion?
 
-    public init(board: String? = nil, specs: [String] = [], images: [String] = [], backingSizes: [String] = []) {
+    public init(board: String? = nil, specs: [String] = [], images: [String] = [], backingSizes: [String] = [],
+                qemu: QEMUVersion? = nil) {
         self.board = board; self.specs = specs; self.images = images; self.backingSizes = backingSizes
+        self.qemu = qemu
     }
 
     /// Whether the user gave whole devices (a board or a typed spec): the trace's own are then replaced.

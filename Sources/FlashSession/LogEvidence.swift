@@ -18,6 +18,8 @@ public struct DeviceEvidence: Sendable {
     /// their events differently); the inference asks the one of the type it picks.
     var cfi01 = WritabilityEvidence(type: .cfi01)
     var proofLine: Int?
+    /// The write cycle of the device's last io_write (what a write_block_start followed).
+    var lastWriteCycle: UInt64 = 0
 
     public var writability: WritabilityEvidence.Verdict? { cfi01.verdict }
     public var writabilityReason: String { cfi01.reason }
@@ -27,6 +29,20 @@ public struct DeviceEvidence: Sendable {
 public struct LogEvidence: Sendable {
     /// Devices in the order the log first names them.
     public private(set) var devices: [DeviceEvidence] = []
+    /// Where the first write buffer opened at the count write (QEMU 7.2.9 – 9.0.0), and where
+    /// the first opened at a data write (9.0.1 and later): the line of its write_block_start.
+    public private(set) var bufferAtCountLine: Int?
+    public private(set) var bufferAtDataLine: Int?
+
+    /// The era the log's buffered writes show, with the line that shows it; nil when they show
+    /// none (no buffered write: every era behaves the same) or both (not one QEMU's log).
+    public var era: (PflashEra, line: Int)? {
+        switch (bufferAtCountLine, bufferAtDataLine) {
+        case (let c?, nil): return (.bufferAtCount, c)
+        case (nil, let d?): return (.bufferAtFirstData, d)
+        default: return nil
+        }
+    }
 
     /// Reads the whole log once (or its first `limit` events). Throws what the reader throws
     /// (malformed lines with their line).
@@ -44,7 +60,7 @@ public struct LogEvidence: Sendable {
                     index[r.device] = evidence.devices.count
                     evidence.devices.append(DeviceEvidence(name: r.device))
                 }
-                evidence.devices[index[r.device]!].observe(r.event, line: reader.lineNumber)
+                evidence.note(r.event, device: index[r.device]!, line: reader.lineNumber)
             }
             return evidence
         }
@@ -57,12 +73,21 @@ public struct LogEvidence: Sendable {
                 }
                 lastName = r.device
             }
-            evidence.devices[last].observe(r.event, line: line)
+            evidence.note(r.event, device: last, line: line)
         }
         return evidence
     }
 
     public func device(_ name: String) -> DeviceEvidence? { devices.first { $0.name == name } }
+
+    /// A write_block_start right after the count write (cycle 1) or after a data write (cycle 2).
+    mutating func note(_ e: FlashEvent, device i: Int, line: Int) {
+        if e.kind == .writeBlockStart {
+            if devices[i].lastWriteCycle == 1 { bufferAtCountLine = bufferAtCountLine ?? line }
+            if devices[i].lastWriteCycle == 2 { bufferAtDataLine = bufferAtDataLine ?? line }
+        }
+        devices[i].observe(e, line: line)
+    }
 }
 
 extension DeviceEvidence {
@@ -73,6 +98,7 @@ extension DeviceEvidence {
             let reach = overflow ? UInt64.max : end
             if reach > accessEnd { accessEnd = reach; accessEndLine = line }
         }
+        if e.kind == .ioWrite { lastWriteCycle = e.wcycle }
         if cfi01.verdict == nil {
             cfi01.observe(e)
             if cfi01.verdict != nil { proofLine = line }

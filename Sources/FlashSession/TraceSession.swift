@@ -23,6 +23,9 @@ public struct OpenedTrace {
     public let beyondRegionIsFinding: Set<String>
     /// The board a QEMU log's device names pointed to, when the devices were inferred.
     public let inferredBoard: Board?
+    /// The QEMU whose behaviour replay follows (--qemu, the header's, or what a log's buffered
+    /// writes show), and so the model's era for every device.
+    public let qemu: QEMUVersion
 
     /// Opens `path` and resolves its devices. Nothing is read past the header, except that a QEMU
     /// log file is read once ahead for its evidence (a log from a pipe needs --board or --device).
@@ -33,8 +36,12 @@ public struct OpenedTrace {
             var assumptions: [DeviceAssumption] = []
             var inferredBoard: Board?
             var isLog = false
+            var qemu = devices.qemu ?? .debian12
             if let header = input.header {
                 do { base = try header.configs() } catch { throw SessionError(.malformed, "\(path):1: \(error)") }
+                if devices.qemu == nil {
+                    do { qemu = try header.qemuVersion() } catch { throw SessionError(.malformed, "\(path):1: \(error)") }
+                }
             } else if input is CTFTraceReader {
                 if !devices.replacesDevices {
                     throw SessionError(.usage, "\(path): the LTTng trace has no flashtrace:device_config events (was the session started after flashtrace?): pass --board or --device")
@@ -56,15 +63,21 @@ public struct OpenedTrace {
                         throw SessionError(.unreadable, "\(path): \(error)")
                     }
                     if evidence.devices.isEmpty { throw SessionError(.malformed, "\(path):1: \(notATrace(path))") }
+                    let (version, fact) = Self.version(given: devices.qemu, evidence: evidence)
+                    qemu = version
+                    assumptions.append(fact)
                     if !devices.replacesDevices {
                         let inferred = try DeviceInference.infer(evidence, imageSizes: try devices.imageSizes(), trace: path)
                         base = inferred.configs
-                        assumptions = inferred.assumptions
+                        assumptions = inferred.assumptions + assumptions
                         inferredBoard = inferred.board
                     }
                 }
             }
-            let resolved = try devices.resolve(base: base, imageSetsBacking: !isLog)
+            var resolved = try devices.resolve(base: base, imageSetsBacking: !isLog)
+            let era: PflashEra
+            do { era = try qemu.requireEra() } catch { throw SessionError(.usage, "\(path): \(error)") }
+            for i in resolved.configs.indices { resolved.configs[i].era = era }
             if resolved.configs.isEmpty { throw SessionError(.usage, "\(path): no devices known: pass --board or --device") }
             // A QEMU log declares no region: the one replay uses is inferred or given, so an
             // access beyond it is a finding. In a trace with a header it is malformed input.
@@ -73,11 +86,38 @@ public struct OpenedTrace {
             let amended = resolved.userGeometry
             return OpenedTrace(path: path, input: input, configs: resolved.configs, images: resolved.images,
                                assumptions: assumptions.filter { !amended.contains($0.device) || !devices.amends($0) },
-                               beyondRegionIsFinding: finding, inferredBoard: inferredBoard)
+                               beyondRegionIsFinding: finding, inferredBoard: inferredBoard, qemu: qemu)
         } catch {
             input.close()
             throw error
         }
+    }
+
+    /// The QEMU a log is replayed as: --qemu when given (said to contradict the log where its
+    /// buffered writes show another era), else what they show, else Debian 12's 7.2.22. The fact
+    /// is trace-wide (device ""), so every divergence names it.
+    static func version(given: QEMUVersion?, evidence: LogEvidence) -> (QEMUVersion, DeviceAssumption) {
+        let shown = evidence.era
+        if let given {
+            if let (era, line) = shown, era != given.era {
+                return (given, DeviceAssumption(device: "", fact: "qemu=\(given)",
+                    basis: "given by --qemu, but line \(line) opens the write buffer as \(era.example) and the other QEMUs of its era do (\(era.summary))",
+                    fix: "--qemu \(era.example)"))
+            }
+            return (given, DeviceAssumption(device: "", fact: "qemu=\(given)", basis: "given by --qemu"))
+        }
+        guard let (era, line) = shown else {
+            let why = evidence.bufferAtCountLine != nil
+                ? "the log's buffered writes open their window both at the count write and at a data write, which no one QEMU does: assumed Debian 12's"
+                : "no buffered write in the log, and every QEMU era behaves the same here: assumed Debian 12's"
+            return (.debian12, DeviceAssumption(device: "", fact: "qemu=\(QEMUVersion.debian12)", basis: why,
+                                                fix: evidence.bufferAtCountLine != nil ? "--qemu VERSION" : nil))
+        }
+        let other = PflashEra.allCases.first { $0 != era }!
+        return (era.example, DeviceAssumption(
+            device: "", fact: "qemu=\(era.example)",
+            basis: "line \(line) opens the write buffer \(era == .bufferAtCount ? "at the count write" : "at the first data write"): \(era.summary)",
+            fix: "--qemu \(other.example)"))
     }
 
     /// The reader for any form: a directory is an LTTng CTF folder.

@@ -14,11 +14,15 @@ public struct TraceHeader: Sendable {
     /// `"end-line":true`: the trace ends with an end line (JSONLinesEnd.swift), and lacking one
     /// means it was cut short. A property of the file, not of the devices, so `==` ignores it.
     public var promisesEndLine = false
+    /// `"qemu":"10.0.2"`: the QEMU whose behaviour the trace records (its version string as
+    /// given). Absent in every trace made before versions were recorded: those are 7.2.22's.
+    public var qemu: String?
 
-    public init(devices: [JSONValue], extra: [(String, JSONValue)] = []) {
+    public init(devices: [JSONValue], extra: [(String, JSONValue)] = [], qemu: String? = nil) {
         version = TraceHeader.currentVersion
         self.devices = devices
         self.extra = extra
+        self.qemu = qemu
     }
 
     /// Validates a parsed header line; errors are reported on line 1.
@@ -42,13 +46,18 @@ public struct TraceHeader: Sendable {
             guard let on = promise.boolValue else { throw fail("expected true or false for \"\(TraceEnd.headerKey)\" in header") }
             promisesEndLine = on
         }
-        extra = members.filter { !["format", "version", "devices", TraceEnd.headerKey].contains($0.0) }
+        if let q = json["qemu"] {
+            guard let text = q.stringValue else { throw fail("expected a version string such as \"10.0.2\" for \"qemu\" in header") }
+            qemu = text
+        }
+        extra = members.filter { !["format", "version", "devices", "qemu", TraceEnd.headerKey].contains($0.0) }
     }
 
     /// The header as written: format, version, devices, then the extra keys.
     public var json: JSONValue {
-        .object([("format", .string(TraceHeader.formatName)), ("version", .uint(version)),
-                 ("devices", .array(devices))] + extra + (promisesEndLine ? [(TraceEnd.headerKey, .bool(true))] : []))
+        .object([("format", .string(TraceHeader.formatName)), ("version", .uint(version))]
+                + (qemu.map { [("qemu", JSONValue.string($0))] } ?? [])
+                + [("devices", .array(devices))] + extra + (promisesEndLine ? [(TraceEnd.headerKey, .bool(true))] : []))
     }
 }
 

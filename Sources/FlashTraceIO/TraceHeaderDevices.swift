@@ -5,12 +5,22 @@ import FlashModel
 // and `image` {path, sha256} when one was given.
 
 extension TraceHeader {
-    public init(configs: [DeviceConfig]) {
-        self.init(devices: configs.map(TraceHeader.device))
+    /// `qemu`: the version the trace's behaviour is that of (written as given).
+    public init(configs: [DeviceConfig], qemu: QEMUVersion? = nil) {
+        self.init(devices: configs.map(TraceHeader.device), qemu: qemu?.description)
     }
 
     /// The header line for these devices.
-    public static func make(_ configs: [DeviceConfig]) -> TraceHeader { TraceHeader(configs: configs) }
+    public static func make(_ configs: [DeviceConfig], qemu: QEMUVersion? = nil) -> TraceHeader { TraceHeader(configs: configs, qemu: qemu) }
+
+    /// The QEMU version the header names (7.2.22 when it names none); throws for one that is
+    /// malformed, older than 6.0 or of an era the model does not follow.
+    public func qemuVersion() throws -> QEMUVersion {
+        guard let text = qemu else { return .debian12 }
+        guard let v = QEMUVersion(text) else { throw SpecError("header: \"qemu\": \"\(text)\" is not a version such as 10.0.2") }
+        _ = try v.requireEra()
+        return v
+    }
 
     static func device(_ c: DeviceConfig) -> JSONValue {
         var o: [(String, JSONValue)] = [
@@ -43,8 +53,10 @@ extension TraceHeader {
         return .object(o)
     }
 
-    /// Device configurations of the header; errors name the device and key.
+    /// Device configurations of the header, following its QEMU's behaviour; errors name the
+    /// device and key.
     public func configs() throws -> [DeviceConfig] {
+        let era = try qemuVersion().requireEra()
         var seen = Set<String>()
         var total: UInt64 = 0
         return try devices.enumerated().map { i, d in
@@ -53,6 +65,7 @@ extension TraceHeader {
                 throw SpecError("header: devices[\(i)]: expected \"type\" cfi01 or cfi02")
             }
             var c = DeviceConfig(type: type, name: "")
+            c.era = era
             for (key, value) in object {
                 switch key {
                 case "type": continue
@@ -94,4 +107,17 @@ extension TraceHeader {
 
     /// Most bytes of contents all devices of one trace may hold in memory (one device: DeviceConfig.maxBacking).
     public static let maxTotalBacking: UInt64 = 2 << 30
+}
+
+extension QEMUVersion {
+    /// The era, or an error that says why this version cannot be followed.
+    public func requireEra() throws -> PflashEra {
+        if !isTraceable {
+            throw SpecError("QEMU \(self) is older than 6.0: its pflash_cfi01 logged with DPRINTF and most pflash_* trace events did not exist yet, so its traces cannot be replayed")
+        }
+        guard let era else {
+            throw SpecError("QEMU \(self) writes buffered data straight to storage (before the update buffer of 7.2.9, 8.1.5, 8.2.1 and 9.0): flashtrace does not model that era yet; the nearest it follows is \(PflashEra.bufferAtCount.example) (\(PflashEra.bufferAtCount.summary))")
+        }
+        return era
+    }
 }

@@ -63,7 +63,7 @@ struct Convert: ParsableCommand {
                     try out.writeAll(bytes)
                 }
             }
-            try sink.begin(TraceHeader.make(opened.configs))
+            try sink.begin(TraceHeader.make(opened.configs, qemu: opened.qemu))
             while let item = try source.nextItem() {
                 switch item {
                 case .record(let r): try sink.write(r, line: source.lineNumber)

@@ -18,11 +18,14 @@ struct DeviceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Initial contents of a device from an image file. For a trace that does not declare its devices (a QEMU log) it also gives x86 flash its size.", valueName: "name=path"))
     var image: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("The QEMU whose pflash behaviour the trace follows (7.2, 7.2.22, 8.2.2, 10.0, 11.1, …; a version maps to the era it falls in). Default: the trace header's \"qemu\" (7.2.22 when it has none); for a QEMU log, inferred from its buffered writes; for record, the newest era (\(QEMUVersion.newest)).", valueName: "version"))
+    var qemu: QEMUVersion?
+
     @Option(name: .customLong("backing-size"), help: ArgumentHelp("Override a device's backing size (K/M/G suffixes).", valueName: "name=size"))
     var backingSize: [String] = []
 
     var request: DeviceRequest {
-        DeviceRequest(board: board, specs: device, images: image, backingSizes: backingSize)
+        DeviceRequest(board: board, specs: device, images: image, backingSizes: backingSize, qemu: qemu)
     }
 
     /// Whether whole devices are given (a board or a typed spec), replacing the trace's own.
@@ -48,5 +51,14 @@ func fail(_ error: SessionError) -> ExitCode {
     case .malformed: return fail(error.message, .dataError)
     case .unreadable: return fail(error.message, .noInput)
     case .unavailable: return fail(error.message, .unavailable)
+    }
+}
+
+extension QEMUVersion: ExpressibleByArgument {
+    /// `--qemu 10.0.2`: malformed, older than 6.0, or of an era the model does not follow is a
+    /// usage error (64) that says why.
+    public init?(argument: String) {
+        guard let v = QEMUVersion(argument), (try? v.requireEra()) != nil else { return nil }
+        self = v
     }
 }

@@ -10,13 +10,14 @@ struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drive the flash model and write a JSON-lines trace.",
         discussion: """
-            Input is an op script (--ops, QEMU qtest words: writeb|w|l|q ADDR VALUE, readb|w|l|q ADDR, clock_step [NS], system_reset) or a built-in scenario (--scenario); with neither, the default scenario (\(Scenario.defaultName)) runs. Devices come from --board/--device, or from the script's own "# device:" lines.
+            Input is an op script (--ops, QEMU qtest words: writeb|w|l|q ADDR VALUE, readb|w|l|q ADDR, clock_step [NS], system_reset) or a built-in scenario (--scenario); with neither, the default scenario (\(Scenario.defaultName)) runs. Devices come from --board/--device, or from the script's own "# device:" lines. The model behaves as QEMU \(QEMUVersion.newest) (\(QEMUVersion.newest.era!.summary)) unless --qemu names another; the trace's header records which.
 
             Examples:
               flashtrace record                                   # default scenario -> flashtrace.jsonl
               flashtrace record --scenario cfi02-program-erase -o cfi02.jsonl
               flashtrace record --board virt --image virt.flash1=vars.fd --ops boot.ops -o boot.jsonl
               flashtrace record --ops steps.ops --repeat 1000 -o big.jsonl --force
+              flashtrace record --qemu 7.2.22 -o debian12.jsonl        # as Debian 12's QEMU behaves
               flashtrace record --list-scenarios
               flashtrace record --sink both --lttng-session demo  # also LTTng -> lttng-traces/demo
               flashtrace record -o boot.jsonl --keep-images imgs --timeout 300 -- \\
@@ -24,7 +25,7 @@ struct Record: ParsableCommand {
                   -drive if=pflash,format=raw,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd \\
                   -drive if=pflash,format=raw,file=vars.fd -display none -serial stdio
 
-            With a QEMU command after --, QEMU runs with -trace 'pflash_*' added (your own -trace/-D options keep working), and when it exits (or on Ctrl-C or --timeout) its pflash events are written as a JSON-lines trace whose header holds each flash device's geometry, image path, SHA-256 and read-only flag. QEMU's exit status is passed through.
+            With a QEMU command after --, QEMU runs with -trace 'pflash_*' added (your own -trace/-D options keep working), and when it exits (or on Ctrl-C or --timeout) its pflash events are written as a JSON-lines trace whose header holds each flash device's geometry, image path, SHA-256 and read-only flag, and the QEMU's version (asked of the binary). QEMU's exit status is passed through.
             """
     )
 
@@ -99,7 +100,9 @@ struct Record: ParsableCommand {
         if base.isEmpty && !devices.overridesDevices {
             throw fail("\(script.name) names no devices (no \"# device:\" lines): pass --board or --device", .usage)
         }
-        let (configs, images) = try devices.resolve(base: base)
+        let qemu = devices.qemu ?? .newest
+        var (configs, images) = try devices.resolve(base: base)
+        for i in configs.indices { configs[i].era = qemu.era! }  // --qemu accepts only versions with an era
         let saves: [(String, String)]
         do { saves = try DeviceRequest.pairs(saveImage, option: "save-image") } catch { throw fail(error) }
         for (name, _) in saves where !configs.contains(where: { $0.name == name }) {
@@ -115,7 +118,7 @@ struct Record: ParsableCommand {
         // (SIGKILL) it keeps every complete line and replays as truncated; SIGINT/SIGTERM stop
         // between operations and end it cleanly, marked as interrupted.
         StopSignals.install()
-        var header = TraceHeader.make(configs)
+        var header = TraceHeader.make(configs, qemu: qemu)
         header.promisesEndLine = true
         let out = sink.writesJSON ? try OutputFile(path: output, force: force, inPlace: true, sync: sync) : nil
         let writer = out.map { JSONLinesWriter(fd: $0.fd, path: output == "-" ? nil : output, sync: sync) }

@@ -16,6 +16,9 @@ extension Record {
         let qemu: QEMUCommand
         do { qemu = try QEMUCommand(command) } catch { throw fail("\(error)", .usage) }
         let configs = try qemuDevices(qemu)
+        // The binary's own version, so replay follows the QEMU that made the trace.
+        let version: QEMUVersion
+        if let given = devices.qemu { version = given } else { version = try binaryVersion(qemu) }
 
         let out = try OutputFile(path: output, force: force)
         let log = qemu.userLog ?? ((output == "-" ? FileManager.default.temporaryDirectory.path : (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent) + "/.flashtrace-qemu-\(getpid()).log")
@@ -34,7 +37,7 @@ extension Record {
         let writer = JSONLinesWriter(fd: out.fd, path: output == "-" ? nil : output)
         var count: UInt64 = 0
         do {
-            try writer.writeHeader(TraceHeader.make(configs))
+            try writer.writeHeader(TraceHeader.make(configs, qemu: version))
             while var r = try input.next() {
                 r.seq = count
                 try writer.write(r)
@@ -74,6 +77,26 @@ extension Record {
             throw fail("cannot tell the flash devices of machine \(qemu.machine ?? "(default)"): pass --board or --device", .usage)
         }
         return try devices.resolve(base: configs).configs  // --board/--device (whole or amending), --image
+    }
+
+    /// `qemu-system-… --version` ("QEMU emulator version 10.0.2 (Debian …)"), with the command's
+    /// own -L so a QEMU from a private prefix finds its data.
+    private func binaryVersion(_ qemu: QEMUCommand) throws(ExitCode) -> QEMUVersion {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [qemu.argv[qemu.qemuIndex], "--version"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { throw fail("cannot run \(qemu.argv[qemu.qemuIndex]) --version: \(error)", .noInput) }
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard let range = text.range(of: "version "),
+              let v = QEMUVersion(text[range.upperBound...].prefix { !$0.isWhitespace }) else {
+            throw fail("\(qemu.argv[qemu.qemuIndex]) --version printed no version (\(text.prefix(80))): pass --qemu VERSION", .usage)
+        }
+        do { _ = try v.requireEra() } catch { throw fail("\(qemu.argv[qemu.qemuIndex]): \(error)", .usage) }
+        return v
     }
 
     /// Runs argv (PATH lookup), forwarding SIGINT/SIGTERM and enforcing --timeout. Returns the
