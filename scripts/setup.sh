@@ -43,6 +43,12 @@ if ! command -v swift >/dev/null; then
 fi
 command -v swift >/dev/null || { echo "setup: the Swift toolchain is not on PATH" >&2; exit 69; }
 
+# QEMU 10.0.2 beside the system's 7.2.22 (a private prefix, from bookworm-backports): the
+# conformance suite and the live boots run on both.
+if [ "$tests" = 1 ]; then
+    scripts/qemu-10.sh >/dev/null
+fi
+
 echo "setup: building ($config)" >&2
 swift build -c "$config" >&2
 make -s -C tracepoints >&2     # the LTTng probe library, loaded by `record --sink lttng|both`

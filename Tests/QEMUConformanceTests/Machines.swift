@@ -6,6 +6,32 @@ import FlashTraceIO
 // model configurations (the `# device:` lines of ../shared/golden, in QEMU's reset order so the
 // two event streams can be compared whole, other devices' reset lines included).
 
+/// Which QEMU a machine runs on: Debian 12's system 7.2.22, or 10.0.2 from the private prefix
+/// `scripts/qemu-10.sh` installs (scripts/setup.sh --tests does). The model follows the same one.
+enum QEMUInstall: Sendable {
+    case debian12, v10
+
+    static let prefix = "/opt/flashtrace-qemu-10.0.2"
+
+    var version: QEMUVersion { self == .debian12 ? .debian12 : QEMUVersion(10, 0, 2) }
+
+    /// The binary's path; a missing one fails the test in CI and skips it elsewhere.
+    func locate(_ name: String) throws -> String {
+        switch self {
+        case .debian12: return try QEMUBinary.locate(name)
+        case .v10: return try QEMUBinary.locatePrefixed(name, prefix: QEMUInstall.prefix)
+        }
+    }
+
+    /// Arguments that come first: the prefix's firmware and data files; 10.0 wants an explicit
+    /// audio backend on boards with sound (musicpal, versatilepb; ../shared/notes/qemu-versions.md),
+    /// and the system 7.2's audio modules are not its own.
+    func arguments(machine: [String]) -> [String] {
+        guard self == .v10 else { return [] }
+        return ["-L", "\(QEMUInstall.prefix)/usr/share/qemu", "-audio", "none"]
+    }
+}
+
 struct Drive {
     var device: String
     var size: Int
@@ -21,6 +47,15 @@ struct Machine {
     /// In `-drive if=pflash` unit order.
     var drives: [Drive]
     var deviceSpecs: [String]
+    var qemu = QEMUInstall.debian12
+
+    /// The same machine on QEMU 10.0.2, the model following that version's era.
+    var onQEMU10: Machine {
+        var m = self
+        m.qemu = .v10
+        m.name += " on 10.0.2"
+        return m
+    }
 
     /// Bus address of a device (base for op builders).
     func base(_ device: String) -> UInt64 {
@@ -66,17 +101,22 @@ struct Machine {
 
     /// Starts QEMU for this machine (skips the test when the binary is missing).
     func startQEMU() throws -> QEMUSession {
-        let binaryPath = try QEMUBinary.locate(binary)
+        let binaryPath = try qemu.locate(binary)
         let dir = FileManager.default.temporaryDirectory
             .appendingPathComponent("flashtrace-qemu-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let args = try prepare(in: dir)
+        let args = qemu.arguments(machine: arguments) + (try prepare(in: dir))
         return try QEMUSession(binary: binaryPath, arguments: args, directory: dir, description: name)
     }
 
     /// The model of the same machine, started from the same images.
     func startModel() throws -> ModelSession {
-        let configs = try deviceSpecs.map(DeviceSpec.parse)
+        let era = try qemu.version.requireEra()
+        let configs = try deviceSpecs.map { spec -> DeviceConfig in
+            var c = try DeviceSpec.parse(spec)
+            c.era = era
+            return c
+        }
         var reloaded: [(device: FlashDevice, image: [UInt8])] = []
         let devices = try configs.map { c -> FlashDevice in
             guard let d = drives.first(where: { $0.device == c.name }) else { preconditionFailure("no drive for \(c.name)") }
