@@ -20,11 +20,12 @@ public enum Rule: String, Sendable, CaseIterable {
     case traceTruncated = "trace-truncated"
     case traceGap = "trace-gap"
     case accessBeyondRegion = "access-beyond-region"
+    case oneWordBufferDropped = "one-word-buffer-dropped"
 
     public var severity: Severity {
         switch self {
         case .outOfExtentWrite, .writeToReadOnly, .unknownCommand, .invalidSequence, .replayDivergence,
-             .accessBeyondRegion: return .error
+             .accessBeyondRegion, .oneWordBufferDropped: return .error
         case .outOfExtentRead, .uncheckedErrorStatus, .programWithoutErase, .incompleteOperation,
              .leftInCommandMode, .traceTruncated, .traceGap: return .warning
         }
@@ -57,6 +58,8 @@ public enum Rule: String, Sendable, CaseIterable {
             return "The trace's last line was cut off (a recorder killed mid-write); replay stopped before it."
         case .traceGap:
             return "The tracer discarded events (its buffers were full); replay resynchronised after the gap and treats the device contents as unknown."
+        case .oneWordBufferDropped:
+            return "A write-to-buffer of one word (count 0) on QEMU 9.0.1 or later: that QEMU opens no buffer for it and drops the word, where a real Intel part (and QEMU 7.2.9 – 9.0.0) programs it. Firmware that relies on it loses data on these QEMUs."
         case .accessBeyondRegion:
             return "An access lies outside the device's region as given by --device, --board or --image: the trace was made with other flash geometry than the one given, and replay skipped the access."
         }

@@ -104,7 +104,9 @@ struct RuleChecker {
                     add(.invalidSequence, "lock setup followed by \(CommandNames.cfi01(c)) instead of 0x01 or 0xD0")
                 }
             case 0xE8:
-                let count = events.first(where: { $0.kind == .writeBlockStart })?.value ?? UInt64(value)
+                // The count as the model took it (masked to the device width): 9.0.1 and later emit
+                // no write_block_start at the count write, so it is asked of the model, not the events.
+                let count = (device as? CFI01)?.counter ?? UInt64(value)
                 if let cfi = device as? CFI01, (count + 1) * UInt64(config.width) > cfi.writeblockSize {
                     add(.invalidSequence, "write-buffer count \(count) means \(count + 1) bus writes, more than the \(cfi.writeblockSize)-byte buffer holds at width \(config.width)")
                 }
@@ -115,7 +117,10 @@ struct RuleChecker {
             // Only the first dropped word of a sequence: once status bit 0x10 is set the flush is
             // lost anyway, and a driver writing a whole buffer outside the window (U-Boot's
             // saveenv on QEMU 7.2) would otherwise get one finding per word.
-            if s.cmd == 0xE8 && !config.readonly && s.status & 0x10 == 0 && !events.contains(where: { $0.kind == .dataWriteBlock }) {
+            if s.cmd == 0xE8 && !config.readonly && s.status & 0x10 == 0 && !events.contains(where: { $0.kind == .dataWriteBlock }),
+               let cfi = device as? CFI01, cfi.bufferOffset == nil, config.era == .bufferAtFirstData {
+                add(.oneWordBufferDropped, "buffered write of one word (count 0) at \(hex(offset)): QEMU 9.0.1 and later open no buffer for a count of 0, so the word is dropped, status bit 0x10 set and the flush aborted; a real Intel part programs it (QEMU 7.2.9 – 9.0.0 did too)")
+            } else if s.cmd == 0xE8 && !config.readonly && s.status & 0x10 == 0 && !events.contains(where: { $0.kind == .dataWriteBlock }) {
                 var window = ""
                 if let cfi = device as? CFI01, let start = cfi.bufferOffset {
                     window = " [\(hex(start)), \(hex(start &+ cfi.writeblockSize))), which this QEMU anchors at the address of the count write (a real Intel part, and QEMU 9.0.1 and later, at the first data write)"

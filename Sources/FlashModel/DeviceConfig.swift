@@ -91,12 +91,13 @@ public struct DeviceFacts: Sendable, Equatable {
     public let bigEndian: Bool
     public let unlockAddr0: UInt16
     public let unlockAddr1: UInt16
+    public let era: PflashEra
 }
 
 extension DeviceConfig {
     public var facts: DeviceFacts {
         DeviceFacts(type: type, readonly: readonly, width: width, bigEndian: bigEndian,
-                    unlockAddr0: unlockAddr0, unlockAddr1: unlockAddr1)
+                    unlockAddr0: unlockAddr0, unlockAddr1: unlockAddr1, era: era)
     }
 }
 
