@@ -1,6 +1,6 @@
 /* Generated from EventSpec.table (Sources/FlashEvents/EventKind.swift) by
  * `swift run flashtrace-lttng-dev gen-provider tracepoints`; a test compares. Do not edit. */
-#define FT_TP_COUNT 37
+#define FT_TP_COUNT 39
 
 int *const ft_tp_state[FT_TP_COUNT] = {
 	&lttng_ust_tracepoint_flashtrace___chip_erase_invalid.state,
@@ -39,6 +39,8 @@ int *const ft_tp_state[FT_TP_COUNT] = {
 	&lttng_ust_tracepoint_flashtrace___write_unknown.state,
 	&lttng_ust_tracepoint_flashtrace___outer_read.state,
 	&lttng_ust_tracepoint_flashtrace___outer_write.state,
+	&lttng_ust_tracepoint_flashtrace___write_block.state,
+	&lttng_ust_tracepoint_flashtrace___data_write_counted.state,
 	&lttng_ust_tracepoint_flashtrace___device_config.state,
 };
 
@@ -82,6 +84,8 @@ static void ft_tp_emit_kind(unsigned kind, const char *dev, uint64_t seq, uint64
 	case 33: lttng_ust_tracepoint(flashtrace, write_unknown, seq, ts, dev, (uint8_t)a[0]); break;
 	case 34: lttng_ust_tracepoint(flashtrace, outer_read, seq, ts, dev, (uint64_t)a[0], (uint32_t)a[1], (uint32_t)a[2]); break;
 	case 35: lttng_ust_tracepoint(flashtrace, outer_write, seq, ts, dev, (uint64_t)a[0], (uint32_t)a[1], (uint32_t)a[2]); break;
+	case 36: lttng_ust_tracepoint(flashtrace, write_block, seq, ts, dev, (uint32_t)a[0]); break;
+	case 37: lttng_ust_tracepoint(flashtrace, data_write_counted, seq, ts, dev, (uint64_t)a[0], (uint32_t)a[1], (uint32_t)a[2], (uint64_t)a[3]); break;
 	default: break;
 	}
 }

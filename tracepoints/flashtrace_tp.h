@@ -394,6 +394,29 @@ LTTNG_UST_TRACEPOINT_EVENT(flashtrace, outer_write,
 	)
 )
 
+LTTNG_UST_TRACEPOINT_EVENT(flashtrace, write_block,
+	LTTNG_UST_TP_ARGS(uint64_t, seq_, uint64_t, ts_, const char *, dev_, uint32_t, value_),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, seq, seq_)
+		lttng_ust_field_integer(uint64_t, ts, ts_)
+		lttng_ust_field_string(dev, dev_)
+		lttng_ust_field_integer_hex(uint32_t, value, value_)
+	)
+)
+
+LTTNG_UST_TRACEPOINT_EVENT(flashtrace, data_write_counted,
+	LTTNG_UST_TP_ARGS(uint64_t, seq_, uint64_t, ts_, const char *, dev_, uint64_t, offset_, uint32_t, size_, uint32_t, value_, uint64_t, counter_),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, seq, seq_)
+		lttng_ust_field_integer(uint64_t, ts, ts_)
+		lttng_ust_field_string(dev, dev_)
+		lttng_ust_field_integer_hex(uint64_t, offset, offset_)
+		lttng_ust_field_integer(uint32_t, size, size_)
+		lttng_ust_field_integer_hex(uint32_t, value, value_)
+		lttng_ust_field_integer_hex(uint64_t, counter, counter_)
+	)
+)
+
 LTTNG_UST_TRACEPOINT_EVENT(flashtrace, device_config,
 	LTTNG_UST_TP_ARGS(const char *, dev_, const char *, config_),
 	LTTNG_UST_TP_FIELDS(

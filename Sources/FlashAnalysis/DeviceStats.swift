@@ -52,7 +52,7 @@ public struct DeviceStats: Sendable {
     mutating func countOther(_ events: [FlashEvent]) {
         for e in events {
             switch e.kind {
-            case .dataWrite: programs += 1
+            case .dataWrite, .dataWriteCounted: programs += 1
             case .writeBlockFlush: bufferWrites += 1
             case .readStatus: statusPolls += 1
             case .outerRead: outerReads += 1

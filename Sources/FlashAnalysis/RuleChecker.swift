@@ -120,7 +120,8 @@ struct RuleChecker {
             if s.cmd == 0xE8 && !config.readonly && s.status & 0x10 == 0 && !events.contains(where: { $0.kind == .dataWriteBlock }),
                let cfi = device as? CFI01, cfi.bufferOffset == nil, config.era == .bufferAtFirstData {
                 add(.oneWordBufferDropped, "buffered write of one word (count 0) at \(hex(offset)): QEMU 9.0.1 and later open no buffer for a count of 0, so the word is dropped, status bit 0x10 set and the flush aborted; a real Intel part programs it (QEMU 7.2.9 – 9.0.0 did too)")
-            } else if s.cmd == 0xE8 && !config.readonly && s.status & 0x10 == 0 && !events.contains(where: { $0.kind == .dataWriteBlock }) {
+            } else if s.cmd == 0xE8 && !config.readonly && s.status & 0x10 == 0 && config.era != .directWrite
+                        && !events.contains(where: { $0.kind == .dataWriteBlock }) {
                 var window = ""
                 if let cfi = device as? CFI01, let start = cfi.bufferOffset {
                     window = " [\(hex(start)), \(hex(start &+ cfi.writeblockSize))), which this QEMU anchors at the address of the count write (a real Intel part, and QEMU 9.0.1 and later, at the first data write)"
@@ -204,7 +205,7 @@ struct RuleChecker {
                 } else if device.backing < device.chipLength {
                     add(.outOfExtentWrite, "chip erase covers \(hex(device.chipLength)) bytes, beyond the backing image (\(hex(device.backing)) bytes)", at: 0)
                 }
-            case .dataWrite:
+            case .dataWrite, .dataWriteCounted:
                 if config.readonly {
                     add(.writeToReadOnly, "program of \(hex(e.value)) at \(hex(e.offset)) on a read-only device", at: e.offset)
                 } else if let old, ~old & value & mask(size) != 0 {

@@ -3,67 +3,67 @@
 // when set) for kinds without it.
 
 extension FlashEvent {
-    /// `offset` of chipEraseInvalid, dataRead, dataWrite, dataWriteBlock, deviceInfo, ioRead, ioWrite, readDone, unlock0Failed, unlock1Failed, writeBlockErase, writeFailed, outerRead, outerWrite.
+    /// `offset` of chipEraseInvalid, dataRead, dataWrite, dataWriteBlock, deviceInfo, ioRead, ioWrite, readDone, unlock0Failed, unlock1Failed, writeBlockErase, writeFailed, outerRead, outerWrite, dataWriteCounted.
     @inlinable public var offset: UInt64 {
         get {
             switch kind {
-            case .chipEraseInvalid, .dataRead, .dataWrite, .dataWriteBlock, .deviceInfo, .ioRead, .ioWrite, .readDone, .unlock0Failed, .unlock1Failed, .writeBlockErase, .writeFailed, .outerRead, .outerWrite: return a0
+            case .chipEraseInvalid, .dataRead, .dataWrite, .dataWriteBlock, .deviceInfo, .ioRead, .ioWrite, .readDone, .unlock0Failed, .unlock1Failed, .writeBlockErase, .writeFailed, .outerRead, .outerWrite, .dataWriteCounted: return a0
             default: return 0
             }
         }
         set {
             switch kind {
-            case .chipEraseInvalid, .dataRead, .dataWrite, .dataWriteBlock, .deviceInfo, .ioRead, .ioWrite, .readDone, .unlock0Failed, .unlock1Failed, .writeBlockErase, .writeFailed, .outerRead, .outerWrite: a0 = newValue
+            case .chipEraseInvalid, .dataRead, .dataWrite, .dataWriteBlock, .deviceInfo, .ioRead, .ioWrite, .readDone, .unlock0Failed, .unlock1Failed, .writeBlockErase, .writeFailed, .outerRead, .outerWrite, .dataWriteCounted: a0 = newValue
             default: break
             }
         }
     }
 
-    /// `size` of dataRead, dataWrite, dataWriteBlock, ioRead, ioWrite, outerRead, outerWrite.
+    /// `size` of dataRead, dataWrite, dataWriteBlock, ioRead, ioWrite, outerRead, outerWrite, dataWriteCounted.
     @inlinable public var size: UInt64 {
         get {
             switch kind {
-            case .dataRead, .dataWrite, .dataWriteBlock, .ioRead, .ioWrite, .outerRead, .outerWrite: return a1
+            case .dataRead, .dataWrite, .dataWriteBlock, .ioRead, .ioWrite, .outerRead, .outerWrite, .dataWriteCounted: return a1
             default: return 0
             }
         }
         set {
             switch kind {
-            case .dataRead, .dataWrite, .dataWriteBlock, .ioRead, .ioWrite, .outerRead, .outerWrite: a1 = newValue
+            case .dataRead, .dataWrite, .dataWriteBlock, .ioRead, .ioWrite, .outerRead, .outerWrite, .dataWriteCounted: a1 = newValue
             default: break
             }
         }
     }
 
-    /// `value` of writeBlockStart, dataRead, dataWrite, dataWriteBlock, ioRead, ioWrite, outerRead, outerWrite.
+    /// `value` of writeBlockStart, writeBlock, dataRead, dataWrite, dataWriteBlock, ioRead, ioWrite, outerRead, outerWrite, dataWriteCounted.
     @inlinable public var value: UInt64 {
         get {
             switch kind {
-            case .writeBlockStart: return a0
-            case .dataRead, .dataWrite, .dataWriteBlock, .ioRead, .ioWrite, .outerRead, .outerWrite: return a2
+            case .writeBlockStart, .writeBlock: return a0
+            case .dataRead, .dataWrite, .dataWriteBlock, .ioRead, .ioWrite, .outerRead, .outerWrite, .dataWriteCounted: return a2
             default: return 0
             }
         }
         set {
             switch kind {
-            case .writeBlockStart: a0 = newValue
-            case .dataRead, .dataWrite, .dataWriteBlock, .ioRead, .ioWrite, .outerRead, .outerWrite: a2 = newValue
+            case .writeBlockStart, .writeBlock: a0 = newValue
+            case .dataRead, .dataWrite, .dataWriteBlock, .ioRead, .ioWrite, .outerRead, .outerWrite, .dataWriteCounted: a2 = newValue
             default: break
             }
         }
     }
 
-    /// `counter` of dataWriteBlock.
+    /// `counter` of dataWriteBlock, dataWriteCounted.
     @inlinable public var counter: UInt64 {
         get {
             switch kind {
-            case .dataWriteBlock: return a3
+            case .dataWriteBlock, .dataWriteCounted: return a3
             default: return 0
             }
         }
         set {
             switch kind {
-            case .dataWriteBlock: a3 = newValue
+            case .dataWriteBlock, .dataWriteCounted: a3 = newValue
             default: break
             }
         }

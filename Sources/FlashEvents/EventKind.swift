@@ -1,5 +1,7 @@
-// The event vocabulary: QEMU 7.2.22's 34 pflash trace events (spec §5, §5.0) plus flashtrace's
-// outer_read / outer_write. This table is the only place events are declared; the model, the
+// The event vocabulary: QEMU 7.2.22's 34 pflash trace events (spec §5, §5.0), flashtrace's
+// outer_read / outer_write, and the two that QEMU before the update buffer (6.0 – 7.2.8, 8.0,
+// 8.1.0 – 8.1.4, 8.2.0; spec §2.10) logged instead: pflash_write_block and pflash_data_write with
+// a counter. This table is the only place events are declared; the model, the
 // JSON-lines and QEMU-log codecs, the LTTng provider check and the analyzer all read it.
 
 /// The kind of an event. Raw values are stable: they index `EventKind.allCases` and `specs`.
@@ -40,6 +42,10 @@ public enum EventKind: UInt8, CaseIterable, Sendable {
     case writeUnknown
     case outerRead
     case outerWrite
+    /// QEMU before the update buffer: `pflash_write_block`, at the count write.
+    case writeBlock
+    /// QEMU before the update buffer: `pflash_data_write` with its fifth argument, `counter`.
+    case dataWriteCounted
 
     /// Declaration of this kind: name, arguments, QEMU log template.
     @inlinable public var spec: EventSpec { EventSpec.table[Int(rawValue)] }
@@ -94,6 +100,10 @@ public struct EventSpec: Sendable {
     public let args: [ArgSpec]
     /// QEMU's printf template after the `%s: ` device prefix (spec §5).
     public let qemuFormat: String
+    /// QEMU's event name without `pflash_` where it is not `name` (data_write_counted is QEMU's
+    /// older data_write, told apart by its counter).
+    public var qemuName: String = ""
+    public var qemuEventName: String { qemuName.isEmpty ? name : qemuName }
 
     /// Index of the `string` argument if any (only `write`).
     public var textArgument: Int? { args.firstIndex { $0.type == .string } }
@@ -160,5 +170,14 @@ extension EventSpec {
              "addr:0x%x len:%d value:0x%x"),
         spec(.outerWrite, "outer_write", [("offset", .u64), ("size", .u32), ("value", .u32)],
              "addr:0x%x len:%d value:0x%x"),
+        // QEMU before the update buffer (commit 284a7ee2e290's parent).
+        spec(.writeBlock, "write_block", [("value", .u32)], "block write: bytes:0x%x"),
+        {
+            var s = spec(.dataWriteCounted, "data_write_counted",
+                         [("offset", .u64), ("size", .u32), ("value", .u32), ("counter", .u64)],
+                         "data offset:0x%04x size:%u value:0x%04x counter:0x%016x")
+            s.qemuName = "data_write"
+            return s
+        }(),
     ]
 }

@@ -185,7 +185,7 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             events.append(.write(.singleByteProgram1))
             if !readonly {
                 storage.store(Int(offset), size, value)  // trap 7: plain overwrite
-                events.append(.dataWrite(offset, size, value))
+                events.append(dataWriteEvent(offset, size, value))
             } else {
                 statusRegister |= 0x10
             }
@@ -219,7 +219,12 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             counter = bits >= 32 ? UInt64(value) : UInt64(value) & ((1 << UInt64(bits)) - 1)
             // §2.10: 7.2.9+ anchors the buffer window at the count write (trap 5); 9.0.1+ at
             // the first data write (bufferData).
-            if era == .bufferAtCount { openBuffer(at: offset) } else { bufferOffset = nil }
+            // Before the update buffer (§2.10) there is no window: pflash_write_block(count).
+            switch era {
+            case .directWrite: events.append(FlashEvent(.writeBlock, counter & 0xFFFF_FFFF))
+            case .bufferAtCount: openBuffer(at: offset)
+            case .bufferAtFirstData: bufferOffset = nil
+            }
             wc = 2
         default:
             readArray()
@@ -240,8 +245,31 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
         events.append(FlashEvent(.writeBlockStart, counter & 0xFFFF_FFFF))
     }
 
+    /// `pflash_data_write`; QEMU before the update buffer logged the counter with it (§2.10).
+    @inline(__always) private func dataWriteEvent(_ offset: UInt64, _ size: Int, _ value: UInt32) -> FlashEvent {
+        era == .directWrite ? FlashEvent(.dataWriteCounted, offset, UInt64(size), UInt64(value), counter) : .dataWrite(offset, size, value)
+    }
+
+    /// Before the update buffer (§2.10): each data write goes straight to storage, wherever it
+    /// lands; the count running out ends the data phase.
+    private func directBufferData(_ offset: UInt64, _ size: Int, _ value: UInt32) {
+        if !readonly {
+            events.append(dataWriteEvent(offset, size, value))
+            storage.store(Int(offset), size, value)
+        } else {
+            statusRegister |= 0x10
+        }
+        statusRegister |= 0x80
+        if counter == 0 {
+            events.append(.write(.blockWriteFinished))
+            wc = 3
+        }
+        counter &-= 1
+    }
+
     private func bufferData(_ offset: UInt64, _ size: Int, _ value: UInt32) {
         guard command == 0xE8 else { readArray(); return }
+        if era == .directWrite { directBufferData(offset, size, value); return }
         // 9.0.1+: the first data write opens the window, unless the count was 0 (then no buffer
         // opens, the data sets status 0x10 and the confirm aborts: a one-word buffered write
         // that real Intel parts program is dropped).
@@ -278,6 +306,17 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
     }
 
     private func bufferConfirm(_ c: UInt8) {
+        if era == .directWrite {
+            // Nothing to flush: 0xD0 only ends the sequence (status mode stays); anything else is
+            // an unimplemented abort (a -d unimp line, no event) that cannot undo the data.
+            if command == 0xE8 && c == 0xD0 {
+                wc = 0
+                statusRegister |= 0x80
+            } else {
+                readArray()
+            }
+            return
+        }
         if command == 0xE8 && c == 0xD0 && statusRegister & 0x10 == 0 {
             if let start = bufferOffset {
                 let n = Int(min(writeblockSize, backing > start ? backing - start : 0))

@@ -227,7 +227,9 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
                 if bypass { doBypass() } else { resetFlash() }
                 return
             }
-            events.append(.dataWrite(offset, size, value))
+            // Before the update buffer QEMU logged data_write with a counter, always 0 here (§3.11).
+            events.append(config.era == .directWrite ? FlashEvent(.dataWriteCounted, offset, UInt64(size), UInt64(value), 0)
+                                                     : .dataWrite(offset, size, value))
             if !readonly { storage.andStore(Int(offset), size, value) }  // trap 7: AND
             statusRegister = (statusRegister & ~0x80) | (~UInt8(truncatingIfNeeded: value) & 0x80)
             if bypass { doBypass() } else { resetFlash() }

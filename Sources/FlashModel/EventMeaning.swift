@@ -28,12 +28,13 @@ extension FlashEvent {
         }
     }
 
-    /// Bytes a program stores in the array at once (CFI01 word program, CFI02 program; §2.5, §3.6).
+    /// Bytes a program stores in the array at once (CFI01 word program, CFI02 program; §2.5, §3.6;
+    /// before the update buffer also each buffered data word, §2.10).
     /// Buffered data (`data_write_block`) is not here: it reaches the array only at the flush
     /// (see `bufferedRange`).
     @inlinable
     public var programmedRange: ByteRange? {
-        kind == .dataWrite ? ByteRange(start: offset, end: offset.addingSaturated(size)) : nil
+        kind == .dataWrite || kind == .dataWriteCounted ? ByteRange(start: offset, end: offset.addingSaturated(size)) : nil
     }
 
     /// Bytes a write-to-buffer data cycle puts into the CFI01 write buffer (§2.5 wcycle 2).
@@ -91,7 +92,7 @@ public struct ArrayEffects: Sendable {
     @inlinable
     public mutating func apply(_ e: FlashEvent, _ body: (ArrayEffect) -> Void) {
         switch e.kind {
-        case .dataWrite, .writeBlockErase, .sectorEraseStart, .chipEraseStart:
+        case .dataWrite, .dataWriteCounted, .writeBlockErase, .sectorEraseStart, .chipEraseStart:
             guard !readonly else { return }
             if let r = e.programmedRange { body(.stored(r)) } else if let r = e.erasedRange(chipLength: chipLength) { body(.erased(r)) }
         case .dataWriteBlock, .writeBlockFlush, .writeBlockAbort, .reset:

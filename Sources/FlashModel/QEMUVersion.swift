@@ -4,6 +4,10 @@
 
 /// How CFI01's write-to-buffer (0xE8) behaves.
 public enum PflashEra: String, Sendable, CaseIterable, Comparable {
+    /// Before the update buffer (6.0 – 7.2.8, 8.0.x, 8.1.0 – 8.1.4, 8.2.0; commit 284a7ee2e290's
+    /// parent): buffered data goes straight to storage, at any offset; `pflash_write_block` at the
+    /// count write, `pflash_data_write` with a counter; the confirm only ends the sequence.
+    case directWrite = "direct-write"
     /// The update buffer, its window opened at the address of the count write (commit
     /// 284a7ee2e290 and its backports: 7.2.9 – 7.2.x, 8.1.5+, 8.2.1+, 9.0.0). Debian 12's 7.2.22.
     case bufferAtCount = "buffer-at-count"
@@ -18,6 +22,7 @@ public enum PflashEra: String, Sendable, CaseIterable, Comparable {
     /// One line for reports and --help.
     public var summary: String {
         switch self {
+        case .directWrite: return "no update buffer, data straight to storage (6.0 – 7.2.8, 8.0, 8.1.0 – 8.1.4, 8.2.0)"
         case .bufferAtCount: return "update buffer, window at the count write (7.2.9 – 7.2.x, 8.1.5+, 8.2.1+, 9.0.0)"
         case .bufferAtFirstData: return "update buffer, window at the first data write, count 0 aborts (9.0.1 and later)"
         }
@@ -26,6 +31,7 @@ public enum PflashEra: String, Sendable, CaseIterable, Comparable {
     /// A version of this era, for messages and --qemu hints.
     public var example: QEMUVersion {
         switch self {
+        case .directWrite: return QEMUVersion(6, 2, 0)
         case .bufferAtCount: return QEMUVersion(7, 2, 22)
         case .bufferAtFirstData: return QEMUVersion(10, 0, 2)
         }
@@ -71,20 +77,18 @@ public struct QEMUVersion: Sendable, Comparable, CustomStringConvertible {
     /// Before 6.0 pflash_cfi01 logged with DPRINTF and most pflash_* events did not exist.
     public var isTraceable: Bool { self >= QEMUVersion(6, 0, 0) }
 
-    /// The era this version's CFI01 behaves as; nil for the versions before the update buffer
-    /// (6.0 – 7.2.8, 8.0.x, 8.1.0 – 8.1.4, 8.2.0), which the model does not follow yet, and for
-    /// those before 6.0.
+    /// The era this version's CFI01 behaves as; nil before 6.0 (no pflash trace events to speak of).
     public var era: PflashEra? {
         let m = micro ?? .max
         switch (major, minor) {
         case (..<6, _): return nil
-        case (6, _): return nil
-        case (7, 0...1): return nil
-        case (7, 2): return m >= 9 ? .bufferAtCount : nil
+        case (6, _): return .directWrite
+        case (7, 0...1): return .directWrite
+        case (7, 2): return m >= 9 ? .bufferAtCount : .directWrite
         case (7, _): return .bufferAtCount
-        case (8, 0): return nil
-        case (8, 1): return m >= 5 ? .bufferAtCount : nil
-        case (8, 2): return m >= 1 ? .bufferAtCount : nil
+        case (8, 0): return .directWrite
+        case (8, 1): return m >= 5 ? .bufferAtCount : .directWrite
+        case (8, 2): return m >= 1 ? .bufferAtCount : .directWrite
         case (8, _): return .bufferAtCount
         case (9, 0): return m >= 1 ? .bufferAtFirstData : .bufferAtCount
         default: return .bufferAtFirstData

@@ -32,7 +32,7 @@ public struct WritabilityEvidence: Sendable {
         guard type == .cfi01, verdict == nil else { return }
         if afterProgram {
             afterProgram = false
-            if e.kind == .dataWrite { prove(.writable, "a word program stored its data") } else {
+            if e.kind == .dataWrite || e.kind == .dataWriteCounted { prove(.writable, "a word program stored its data") } else {
                 prove(.readOnly, "a word program's data was refused (no data_write after \"single byte program (1)\")")
             }
             return
@@ -42,6 +42,8 @@ public struct WritabilityEvidence: Sendable {
             afterProgram = true
         case .dataWriteBlock:
             prove(.writable, "a write-to-buffer took data into the buffer")
+        case .dataWriteCounted:
+            prove(.writable, "buffered data was stored (QEMU before the update buffer)")
         case .writeBlockErase:
             afterErase = true
         case .ioRead where afterErase && e.cmd == 0x20:

@@ -154,7 +154,7 @@ public final class ChromeTraceWriter: ReplayObserver {
                 track.buffered = nil
                 track.sequence?.buffered += 1
             }
-        case .dataWrite:
+        case .dataWrite, .dataWriteCounted:
             // From the input before the data (the setup cycle), never before the sequence began.
             let start = max(track.lastInput, track.sequence?.start ?? track.lastInput)
             slice(Slice(start: start, name: "program", offset: e.offset), end: t, pid: pid, cat: "program",

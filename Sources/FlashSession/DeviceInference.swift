@@ -58,7 +58,8 @@ public enum DeviceInference {
                     basis: "no --image and no access in the log: Debian's OVMF 4M size", fix: "--image \(c.name)=FILE"))
             }
             c.backingSize = c.chipLength
-            switch d.writability {
+            // Only CFI01's events tell writability (WritabilityEvidence); a CFI02 keeps the convention.
+            switch c.type == .cfi01 ? d.writability : nil {
             case .writable?:
                 c.readonly = false
                 assumptions.append(DeviceAssumption(device: c.name, fact: "readonly=off",

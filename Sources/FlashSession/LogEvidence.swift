@@ -33,13 +33,16 @@ public struct LogEvidence: Sendable {
     /// the first opened at a data write (9.0.1 and later): the line of its write_block_start.
     public private(set) var bufferAtCountLine: Int?
     public private(set) var bufferAtDataLine: Int?
+    /// The first pflash_write_block or data_write with a counter: QEMU before the update buffer.
+    public private(set) var directWriteLine: Int?
 
     /// The era the log's buffered writes show, with the line that shows it; nil when they show
     /// none (no buffered write: every era behaves the same) or both (not one QEMU's log).
     public var era: (PflashEra, line: Int)? {
-        switch (bufferAtCountLine, bufferAtDataLine) {
-        case (let c?, nil): return (.bufferAtCount, c)
-        case (nil, let d?): return (.bufferAtFirstData, d)
+        switch (directWriteLine, bufferAtCountLine, bufferAtDataLine) {
+        case (let w?, nil, nil): return (.directWrite, w)
+        case (nil, let c?, nil): return (.bufferAtCount, c)
+        case (nil, nil, let d?): return (.bufferAtFirstData, d)
         default: return nil
         }
     }
@@ -82,6 +85,7 @@ public struct LogEvidence: Sendable {
 
     /// A write_block_start right after the count write (cycle 1) or after a data write (cycle 2).
     mutating func note(_ e: FlashEvent, device i: Int, line: Int) {
+        if e.kind == .writeBlock || e.kind == .dataWriteCounted { directWriteLine = directWriteLine ?? line }
         if e.kind == .writeBlockStart {
             if devices[i].lastWriteCycle == 1 { bufferAtCountLine = bufferAtCountLine ?? line }
             if devices[i].lastWriteCycle == 2 { bufferAtDataLine = bufferAtDataLine ?? line }
@@ -102,6 +106,17 @@ extension DeviceEvidence {
         if cfi01.verdict == nil {
             cfi01.observe(e)
             if cfi01.verdict != nil { proofLine = line }
+        }
+    }
+}
+
+extension PflashEra {
+    /// What a log line shows of this era, for the report.
+    var evidence: String {
+        switch self {
+        case .directWrite: return "logs pflash_write_block or a data_write with a counter (no update buffer)"
+        case .bufferAtCount: return "opens the write buffer at the count write"
+        case .bufferAtFirstData: return "opens the write buffer at the first data write"
         }
     }
 }

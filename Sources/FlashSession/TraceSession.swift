@@ -101,22 +101,23 @@ public struct OpenedTrace {
         if let given {
             if let (era, line) = shown, era != given.era {
                 return (given, DeviceAssumption(device: "", fact: "qemu=\(given)",
-                    basis: "given by --qemu, but line \(line) opens the write buffer as \(era.example) and the other QEMUs of its era do (\(era.summary))",
+                    basis: "given by --qemu, but line \(line) \(era.evidence), as \(era.example) and the other QEMUs of its era do (\(era.summary))",
                     fix: "--qemu \(era.example)"))
             }
             return (given, DeviceAssumption(device: "", fact: "qemu=\(given)", basis: "given by --qemu"))
         }
         guard let (era, line) = shown else {
-            let why = evidence.bufferAtCountLine != nil
-                ? "the log's buffered writes open their window both at the count write and at a data write, which no one QEMU does: assumed Debian 12's"
+            let mixed = [evidence.directWriteLine, evidence.bufferAtCountLine, evidence.bufferAtDataLine].compactMap { $0 }.count > 1
+            let why = mixed
+                ? "the log's buffered writes show more than one QEMU era, which no one QEMU does: assumed Debian 12's"
                 : "no buffered write in the log, and every QEMU era behaves the same here: assumed Debian 12's"
             return (.debian12, DeviceAssumption(device: "", fact: "qemu=\(QEMUVersion.debian12)", basis: why,
-                                                fix: evidence.bufferAtCountLine != nil ? "--qemu VERSION" : nil))
+                                                fix: mixed ? "--qemu VERSION" : nil))
         }
-        let other = PflashEra.allCases.first { $0 != era }!
+        let other: PflashEra = era == .bufferAtCount ? .bufferAtFirstData : .bufferAtCount
         return (era.example, DeviceAssumption(
             device: "", fact: "qemu=\(era.example)",
-            basis: "line \(line) opens the write buffer \(era == .bufferAtCount ? "at the count write" : "at the first data write"): \(era.summary)",
+            basis: "line \(line) \(era.evidence): \(era.summary)",
             fix: "--qemu \(other.example)"))
     }
 

@@ -30,7 +30,7 @@ struct QemuTemplate: Sendable {
 
     init(compiling kind: EventKind) {
         self.kind = kind
-        qemuName = Array("pflash_\(kind.name)".utf8)
+        qemuName = Array("pflash_\(kind.spec.qemuEventName)".utf8)
         let format = Array(kind.spec.qemuFormat.utf8)
         var segments: [QemuSegment] = []
         var literal: [UInt8] = []

@@ -92,9 +92,11 @@ public struct QemuLogParser: Sendable {
         guard k - devStart >= 2, p[k - 1] == UInt8(ascii: ":"), k < n, p[k] == UInt8(ascii: " ") else {
             return .notAnEvent
         }
-        guard let kind = names.kind(nameBytes) else {
+        guard var kind = names.kind(nameBytes) else {
             return .unknownEvent("pflash_" + ByteText.string(nameBytes))
         }
+        // QEMU before the update buffer logged data_write with a fifth argument: the same name.
+        if kind == .dataWrite, find(Self.counterField, in: p, from: k) != nil { kind = .dataWriteCounted }
         func fail(_ message: String) -> TraceFormatError {
             TraceFormatError(line: lineNumber, message: "pflash_\(kind.name): \(message)")
         }
@@ -109,6 +111,13 @@ public struct QemuLogParser: Sendable {
         try parseArguments(p, from: k + 1, kind: kind, into: &event, fail: fail)
         return .event(QemuLogEntry(tid: tid, ts: ts, device: device, event: event))
     }
+
+    private nonisolated(unsafe) static let counterField: UnsafeBufferPointer<UInt8> = {  // immutable once made
+        let bytes = Array(" counter:".utf8)
+        let p = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
+        _ = p.initialize(from: bytes)
+        return UnsafeBufferPointer(p)
+    }()
 
     private mutating func validatedDevice(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         if ByteText.firstInvalidUTF8(bytes) != nil { return nil }

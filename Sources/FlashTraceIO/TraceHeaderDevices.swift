@@ -112,11 +112,8 @@ extension TraceHeader {
 extension QEMUVersion {
     /// The era, or an error that says why this version cannot be followed.
     public func requireEra() throws -> PflashEra {
-        if !isTraceable {
+        guard isTraceable, let era else {
             throw SpecError("QEMU \(self) is older than 6.0: its pflash_cfi01 logged with DPRINTF and most pflash_* trace events did not exist yet, so its traces cannot be replayed")
-        }
-        guard let era else {
-            throw SpecError("QEMU \(self) writes buffered data straight to storage (before the update buffer of 7.2.9, 8.1.5, 8.2.1 and 9.0): flashtrace does not model that era yet; the nearest it follows is \(PflashEra.bufferAtCount.example) (\(PflashEra.bufferAtCount.summary))")
         }
         return era
     }
