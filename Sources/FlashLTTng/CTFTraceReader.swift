@@ -115,7 +115,13 @@ public struct CTFTraceReader: RecordSource {
     private mutating func readHeader() throws {
         var devices: [JSONValue] = []
         while !sawEvent, let item = try read(devices: &devices) { buffered.append((item, line)) }
-        if !devices.isEmpty { header = TraceHeader(devices: devices) }
+        // The recording's QEMU version rides in each device_config object (LTTngSink.start).
+        let qemu = devices.lazy.compactMap { $0["qemu"]?.stringValue }.first
+        let plain = devices.map { d -> JSONValue in
+            guard let members = d.objectValue else { return d }
+            return .object(members.filter { $0.0 != "qemu" })
+        }
+        if !devices.isEmpty { header = TraceHeader(devices: plain, qemu: qemu) }
     }
 
     private mutating func read() throws -> TraceItem? {

@@ -35,7 +35,10 @@ public final class LTTngSink {
     public func start() {
         for device in header.devices {
             guard let name = device["name"]?.stringValue else { continue }
-            device.serialized.withCString { ft_tp_device_config(cName(name), $0) }
+            // A CTF trace has no header line: the QEMU version rides along with each device.
+            var object = device
+            if let qemu = header.qemu, let members = device.objectValue { object = .object(members + [("qemu", .string(qemu))]) }
+            object.serialized.withCString { ft_tp_device_config(cName(name), $0) }
         }
     }
 

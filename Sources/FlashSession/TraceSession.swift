@@ -49,6 +49,10 @@ public struct OpenedTrace {
             } else {
                 isLog = true
                 if path == TraceInput.standardInput {
+                    if devices.qemu == nil {
+                        assumptions.append(DeviceAssumption(device: "", fact: "qemu=\(QEMUVersion.debian12)",
+                            basis: "a QEMU log from a pipe cannot be read ahead for its buffered writes", fix: "--qemu VERSION"))
+                    }
                     if !devices.replacesDevices {
                         // Inferring devices reads the whole log ahead, which a pipe cannot give back.
                         throw SessionError(.usage, "standard input: a QEMU log read from a pipe needs its devices: pass --board or --device")

@@ -8,7 +8,7 @@ final class RecordCLITests: XCTestCase {
         XCTAssertEqual(rec.status, 0, rec.stderr)
         let trace = dir.appendingPathComponent("flashtrace.jsonl")
         let text = try String(contentsOf: trace, encoding: .utf8)
-        XCTAssertTrue(text.hasPrefix(#"{"format":"flashtrace","version":1,"devices":["#))
+        XCTAssertTrue(text.hasPrefix(#"{"format":"flashtrace","version":1,"qemu":"11.1","devices":["#), "the newest era by default")
         XCTAssertTrue(text.contains(#""event":"write_block_flush""#))
         let rep = try flashtrace(["replay", "flashtrace.jsonl"], cwd: dir)
         XCTAssertEqual(rep.status, 0, rep.stdout + rep.stderr)
