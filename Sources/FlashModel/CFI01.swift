@@ -259,12 +259,17 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
         } else {
             statusRegister |= 0x10
         }
+        endDataCycle()
+    }
+
+    /// The end of every data cycle, in each era: the count running out starts the confirm phase.
+    private func endDataCycle() {
         statusRegister |= 0x80
         if counter == 0 {
             events.append(.write(.blockWriteFinished))
             wc = 3
         }
-        counter &-= 1
+        counter &-= 1  // 7.2.22 decrements past zero (wraps); 9.1+ stops at 0, which no event shows
     }
 
     private func bufferData(_ offset: UInt64, _ size: Int, _ value: UInt32) {
@@ -297,12 +302,7 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
         } else {
             statusRegister |= 0x10
         }
-        statusRegister |= 0x80
-        if counter == 0 {
-            events.append(.write(.blockWriteFinished))
-            wc = 3
-        }
-        counter &-= 1  // 7.2.22 decrements past zero (wraps)
+        endDataCycle()
     }
 
     private func bufferConfirm(_ c: UInt8) {
