@@ -58,10 +58,11 @@ public struct OpenedTrace {
                         throw SessionError(.usage, "standard input: a QEMU log read from a pipe needs its devices: pass --board or --device")
                     }
                 } else {
-                    // The evidence costs a second parse of the log: only when devices are inferred
-                    // (otherwise one event shows it is a pflash log at all).
+                    // The evidence costs a second parse of the log: only when devices or the QEMU
+                    // version are inferred (otherwise one event shows it is a pflash log at all).
+                    let inferNothing = devices.replacesDevices && devices.qemu != nil
                     let evidence: LogEvidence
-                    do { evidence = try LogEvidence.scan(path: path, limit: devices.replacesDevices ? 1 : nil) } catch let e as TraceFormatError {
+                    do { evidence = try LogEvidence.scan(path: path, limit: inferNothing ? 1 : nil) } catch let e as TraceFormatError {
                         throw SessionError(.malformed, "\(path):\(e.line): \(e.message)")
                     } catch {
                         throw SessionError(.unreadable, "\(path): \(error)")
