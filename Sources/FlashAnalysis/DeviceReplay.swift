@@ -50,6 +50,8 @@ final class DeviceReplay {
     private var pendingReadEvents: [Located] = []
     /// What the model's events do to the array (buffered data counts only once flushed).
     private var effects: ArrayEffects
+    /// The array changes of the current input (reused: most inputs make none).
+    private var changes: [ArrayEffect] = []
     /// After a divergence or an access the replay routes outside the image: the rest of that
     /// input's recorded events are not compared (avoids a cascade of follow-on divergences).
     private var skipping = false
@@ -396,14 +398,11 @@ final class DeviceReplay {
     /// ArrayEffects, once): statistics, the known-bytes map, and the observer's step.
     private func account(_ item: Located, _ events: [FlashEvent]) {
         stats.countOther(events)
-        var changes: [ArrayEffect] = []
-        let replace = effects.storesReplace  // read before `effects` is being mutated below
-        for e in events {
-            effects.apply(e) { effect in
-                stats.count(effect)
-                if case .stored = effect, !replace {} else { known.mark(effect.range.start, effect.range.count) }
-                if observer != nil { changes.append(effect) }
-            }
+        if !changes.isEmpty { changes.removeAll(keepingCapacity: true) }
+        for e in events where ArrayEffects.concerns(e.kind) { effects.apply(e, into: &changes) }
+        for effect in changes {
+            stats.count(effect)
+            if case .stored = effect, !effects.storesReplace {} else { known.mark(effect.range.start, effect.range.count) }
         }
         notify(item, events, changes)
     }

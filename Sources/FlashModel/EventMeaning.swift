@@ -88,27 +88,40 @@ public struct ArrayEffects: Sendable {
         storesReplace = type == .cfi01
     }
 
-    /// Hands `body` the array changes of the device's next event.
+    /// Whether an event of this kind can change the array (or the pending buffered data): the
+    /// ones `apply` looks at. A cheap test that lets replay skip the rest.
     @inlinable
-    public mutating func apply(_ e: FlashEvent, _ body: (ArrayEffect) -> Void) {
+    public static func concerns(_ kind: EventKind) -> Bool {
+        switch kind {
+        case .dataWrite, .dataWriteCounted, .writeBlockErase, .sectorEraseStart, .chipEraseStart,
+             .dataWriteBlock, .writeBlockFlush, .writeBlockAbort, .reset: return true
+        default: return false
+        }
+    }
+
+    /// Appends the array changes of the device's next event to `out` (most events make none).
+    /// No closure: replay calls this for every event, and a closure capturing its state cost a
+    /// retain and a release each time.
+    @inlinable
+    public mutating func apply(_ e: FlashEvent, into out: inout [ArrayEffect]) {
         switch e.kind {
         case .dataWrite, .dataWriteCounted, .writeBlockErase, .sectorEraseStart, .chipEraseStart:
             guard !readonly else { return }
-            if let r = e.programmedRange { body(.stored(r)) } else if let r = e.erasedRange(chipLength: chipLength) { body(.erased(r)) }
+            if let r = e.programmedRange { out.append(.stored(r)) } else if let r = e.erasedRange(chipLength: chipLength) { out.append(.erased(r)) }
         case .dataWriteBlock, .writeBlockFlush, .writeBlockAbort, .reset:
-            buffer(e, body)
+            buffer(e, into: &out)
         default:
             return
         }
     }
 
     @usableFromInline
-    mutating func buffer(_ e: FlashEvent, _ body: (ArrayEffect) -> Void) {
+    mutating func buffer(_ e: FlashEvent, into out: inout [ArrayEffect]) {
         switch e.kind {
         case .dataWriteBlock:
             if let r = e.bufferedRange { pending.append(r) }
         case .writeBlockFlush:
-            for r in pending { body(.stored(r)) }
+            for r in pending { out.append(.stored(r)) }
             pending.removeAll(keepingCapacity: true)
         default:
             pending.removeAll(keepingCapacity: true)

@@ -38,13 +38,13 @@ final class EventMeaningTests: XCTestCase {
         var seen: [ArrayEffect] = []
         let flushed: [FlashEvent] = [FlashEvent(.writeBlockStart, 1), FlashEvent(.dataWriteBlock, 0x100, 4, 0, 1),
                                      FlashEvent(.dataWriteBlock, 0x104, 4, 0, 0), FlashEvent(.writeBlockFlush)]
-        for e in flushed.dropLast() { effects.apply(e) { seen.append($0) } }
+        for e in flushed.dropLast() { effects.apply(e, into: &seen) }
         XCTAssertEqual(seen, [], "not yet in the array")
-        effects.apply(flushed.last!) { seen.append($0) }
+        effects.apply(flushed.last!, into: &seen)
         XCTAssertEqual(seen, [.stored(ByteRange(start: 0x100, end: 0x104)), .stored(ByteRange(start: 0x104, end: 0x108))])
         seen = []
         for e in [FlashEvent(.dataWriteBlock, 0x200, 4, 0, 0), FlashEvent(.writeBlockAbort), FlashEvent(.writeBlockFlush)] {
-            effects.apply(e) { seen.append($0) }
+            effects.apply(e, into: &seen)
         }
         XCTAssertEqual(seen, [], "aborted data never reaches the array")
     }
@@ -55,7 +55,7 @@ final class EventMeaningTests: XCTestCase {
         let events = [FlashEvent(.writeBlockErase, 0x40000, 0x40000), FlashEvent(.sectorEraseStart, 4, 0x800, 4, 0xFFF),
                       FlashEvent(.chipEraseStart), .dataWrite(0x10, 2, 0xBEEF), FlashEvent(.writeBlockErase, .max - 1, 0x40000)]
         var a: [ArrayEffect] = [], b: [ArrayEffect] = []
-        for e in events { rw.apply(e) { a.append($0) }; ro.apply(e) { b.append($0) } }
+        for e in events { rw.apply(e, into: &a); ro.apply(e, into: &b) }
         XCTAssertEqual(a, [.erased(ByteRange(start: 0x40000, end: 0x80000)), .erased(ByteRange(start: 0x800, end: 0x1000)),
                            .erased(ByteRange(start: 0, end: 0x1000)), .stored(ByteRange(start: 0x10, end: 0x12)),
                            .erased(ByteRange(start: .max - 1, end: .max))], "saturating, never trapping")
