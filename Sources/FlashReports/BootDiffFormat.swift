@@ -95,7 +95,7 @@ extension BootDiff {
         func write(_ w: WriteRef?) -> JSONValue {
             guard let w else { return .null }
             return .object([("seq", .uint(w.seq)), ("line", .uint(UInt64(w.line))), ("event", .string(w.event.kind.name)),
-                            ("offset", .uint(w.event.a0)), ("size", .uint(w.event.a1)), ("value", .uint(w.event.a2))])
+                            ("offset", .uint(w.event.offset)), ("size", .uint(w.event.size)), ("value", .uint(w.event.value))])
         }
         return .object([
             ("a", .string(a.trace)), ("b", .string(b.trace)), ("identical", .bool(isEmpty)),

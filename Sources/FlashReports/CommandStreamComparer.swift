@@ -104,11 +104,11 @@ public final class CommandStreamComparer {
     public func agreeing(_ device: String) -> Int { states[device]?.agreeing ?? 0 }
 
     private func sameWrite(_ x: FlashEvent, _ y: FlashEvent) -> Bool {
-        x.kind == y.kind && x.a0 == y.a0 && x.a1 == y.a1 && x.a2 == y.a2
+        x.kind == y.kind && x.offset == y.offset && x.size == y.size && x.value == y.value
     }
 }
 
 /// `io_write(offset:0x40 size:4 value:0x980098)`: the fields that define a write.
 func describeEvent(_ e: FlashEvent) -> String {
-    "\(e.kind.name)(offset:\(Markup.hex(e.a0)) size:\(e.a1) value:\(Markup.hex(e.a2)))"
+    "\(e.kind.name)(offset:\(Markup.hex(e.offset)) size:\(e.size) value:\(Markup.hex(e.value)))"
 }
