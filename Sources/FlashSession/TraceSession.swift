@@ -48,36 +48,11 @@ public struct OpenedTrace {
                 }
             } else {
                 isLog = true
-                if path == TraceInput.standardInput {
-                    if devices.qemu == nil {
-                        assumptions.append(DeviceAssumption(device: "", fact: "qemu=\(QEMUVersion.debian12)",
-                            basis: "a QEMU log from a pipe cannot be read ahead for its buffered writes", fix: "--qemu VERSION"))
-                    }
-                    if !devices.replacesDevices {
-                        // Inferring devices reads the whole log ahead, which a pipe cannot give back.
-                        throw SessionError(.usage, "standard input: a QEMU log read from a pipe needs its devices: pass --board or --device")
-                    }
-                } else {
-                    // The evidence costs a second parse of the log: only when devices or the QEMU
-                    // version are inferred (otherwise one event shows it is a pflash log at all).
-                    let inferNothing = devices.replacesDevices && devices.qemu != nil
-                    let evidence: LogEvidence
-                    do { evidence = try LogEvidence.scan(path: path, limit: inferNothing ? 1 : nil) } catch let e as TraceFormatError {
-                        throw SessionError(.malformed, "\(path):\(e.line): \(e.message)")
-                    } catch {
-                        throw SessionError(.unreadable, "\(path): \(error)")
-                    }
-                    if evidence.devices.isEmpty { throw SessionError(.malformed, "\(path):1: \(notATrace(path))") }
-                    let (version, fact) = Self.version(given: devices.qemu, evidence: evidence)
-                    qemu = version
-                    assumptions.append(fact)
-                    if !devices.replacesDevices {
-                        let inferred = try DeviceInference.infer(evidence, imageSizes: try devices.imageSizes(), trace: path)
-                        base = inferred.configs
-                        assumptions = inferred.assumptions + assumptions
-                        inferredBoard = inferred.board
-                    }
-                }
+                let log = try logFacts(path, devices: devices)
+                if let q = log.qemu { qemu = q }
+                base = log.base
+                assumptions = log.assumptions
+                inferredBoard = log.board
             }
             var resolved = try devices.resolve(base: base, imageSetsBacking: !isLog)
             let era: PflashEra
@@ -96,6 +71,37 @@ public struct OpenedTrace {
             input.close()
             throw error
         }
+    }
+
+    /// What a QEMU log gives before replay: its QEMU version and, unless the user gave the
+    /// devices, the devices inferred from its evidence, each with the assumptions made.
+    private static func logFacts(_ path: String, devices: DeviceRequest) throws(SessionError)
+        -> (qemu: QEMUVersion?, base: [DeviceConfig], assumptions: [DeviceAssumption], board: Board?) {
+        if path == TraceInput.standardInput {
+            if !devices.replacesDevices {
+                // Inferring devices reads the whole log ahead, which a pipe cannot give back.
+                throw SessionError(.usage, "standard input: a QEMU log read from a pipe needs its devices: pass --board or --device")
+            }
+            let fact = devices.qemu == nil
+                ? [DeviceAssumption(device: "", fact: "qemu=\(QEMUVersion.debian12)",
+                                    basis: "a QEMU log from a pipe cannot be read ahead for its buffered writes", fix: "--qemu VERSION")]
+                : []
+            return (nil, [], fact, nil)
+        }
+        // The evidence costs a second parse of the log: only when devices or the QEMU version
+        // are inferred (otherwise one event shows it is a pflash log at all).
+        let inferNothing = devices.replacesDevices && devices.qemu != nil
+        let evidence: LogEvidence
+        do { evidence = try LogEvidence.scan(path: path, limit: inferNothing ? 1 : nil) } catch let e as TraceFormatError {
+            throw SessionError(.malformed, "\(path):\(e.line): \(e.message)")
+        } catch {
+            throw SessionError(.unreadable, "\(path): \(error)")
+        }
+        if evidence.devices.isEmpty { throw SessionError(.malformed, "\(path):1: \(notATrace(path))") }
+        let (version, fact) = version(given: devices.qemu, evidence: evidence)
+        guard !devices.replacesDevices else { return (version, [], [fact], nil) }
+        let inferred = try DeviceInference.infer(evidence, imageSizes: try devices.imageSizes(), trace: path)
+        return (version, inferred.configs, inferred.assumptions + [fact], inferred.board)
     }
 
     /// The QEMU a log is replayed as: --qemu when given (said to contradict the log where its
