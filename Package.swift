@@ -5,6 +5,8 @@ import PackageDescription
 //   FlashEvents   the event vocabulary (QEMU's 34 pflash events + outer_read/outer_write), declared once
 //   FlashModel    the CFI01/CFI02 state machines and the bus that routes accesses to them
 //   FlashTraceIO  trace formats: JSON lines, QEMU log text, op scripts, --device specs
+//   FlashVariables EDK2 UEFI variable stores in a device's contents: found, walked, followed
+//                 through a replay into per-variable histories, rewrites and loss windows
 //   FlashAnalysis the replay engine, findings and extent summary (drives FlashModel, never re-implements it)
 //   FlashReports  renderings beyond text/JSON: HTML page, SARIF log, Chrome trace events, the diff of two boots
 //   FlashLTTng    LTTng-UST sink (tracepoints/ provider, loaded at run time) and CTF trace reader
@@ -26,6 +28,7 @@ let package = Package(
         .library(name: "FlashModel", targets: ["FlashModel"]),
         .library(name: "FlashTraceIO", targets: ["FlashTraceIO"]),
         .library(name: "FlashAnalysis", targets: ["FlashAnalysis"]),
+        .library(name: "FlashVariables", targets: ["FlashVariables"]),
         .library(name: "FlashLTTng", targets: ["FlashLTTng"]),
         .library(name: "FlashSession", targets: ["FlashSession"]),
     ],
@@ -40,7 +43,8 @@ let package = Package(
             "FlashEvents", "FlashModel",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: hotPath),
-        .target(name: "FlashAnalysis", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO"], swiftSettings: hotPath),
+        .target(name: "FlashVariables", dependencies: ["FlashModel"]),
+        .target(name: "FlashAnalysis", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO", "FlashVariables"], swiftSettings: hotPath),
         .target(name: "FlashReports", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis"]),
         // LTTng: the tracepoint call sites (probes in tracepoints/, loaded at run time), a CTF
         // reader (its own decoder, or libbabeltrace2 loaded at run time), and the Swift sink /
@@ -59,7 +63,7 @@ let package = Package(
         ]),
         .testTarget(name: "FlashModelTests", dependencies: ["FlashModel", "FlashTraceIO", "FlashEvents"]),
         .testTarget(name: "FlashTraceIOTests", dependencies: ["FlashTraceIO"]),
-        .testTarget(name: "FlashAnalysisTests", dependencies: ["FlashAnalysis", "FlashTraceIO", "FlashModel", "FlashEvents"]),
+        .testTarget(name: "FlashAnalysisTests", dependencies: ["FlashAnalysis", "FlashTraceIO", "FlashModel", "FlashEvents", "FlashVariables"]),
         .testTarget(name: "CLITests", dependencies: ["FlashTraceIO"]),
         .testTarget(name: "FlashReportsTests", dependencies: ["FlashReports", "FlashAnalysis", "FlashTraceIO", "FlashModel", "FlashEvents"]),
         .testTarget(name: "QEMUConformanceTests", dependencies: ["FlashModel", "FlashTraceIO"]),

@@ -1,5 +1,6 @@
 import FlashEvents
 import FlashModel
+import FlashVariables
 
 // Replay of one device: recorded inputs drive the same model `record` uses, and the model's
 // events are matched against the recorded ones.
@@ -63,11 +64,16 @@ final class DeviceReplay {
     let diverged: (Finding) -> Void
     /// Set by the engine when a report needs every input (maps, timelines); nil otherwise.
     var observer: ReplayObserver?
+    /// The device's UEFI variable stores, followed through every array change (nil when the
+    /// replay was asked not to: its cost is then none at all).
+    let variables: DeviceVariables?
+    /// The stores' views, once the trace has ended.
+    private(set) var variableStores: [VariableStoreView] = []
     var index = 0
 
     /// `imageLength`: bytes of the device's initial contents that an image gave (the rest are
     /// unknown until the trace writes or reads them).
-    init(device: FlashDevice, imageLength: UInt64, beyondRegionIsFinding: Bool,
+    init(device: FlashDevice, imageLength: UInt64, beyondRegionIsFinding: Bool, variables: Bool = true,
          report: @escaping (Finding) -> Void, diverged: @escaping (Finding) -> Void) {
         self.device = device
         self.beyondRegionIsFinding = beyondRegionIsFinding
@@ -82,6 +88,7 @@ final class DeviceReplay {
         effects = ArrayEffects(type: device.config.type, chipLength: device.chipLength, readonly: device.config.readonly)
         known = KnownBytes(count: device.backing, allKnown: imageLength >= device.backing)
         if imageLength > 0 && imageLength < device.backing { known.mark(0, imageLength) }
+        self.variables = variables ? DeviceVariables(device: device.config.name, storage: device.storage, imageKnown: imageLength > 0) : nil
     }
 
     /// After lost events: nothing pending is compared, and contents are unknown again.
@@ -383,6 +390,19 @@ final class DeviceReplay {
         for f in rules.incomplete(at: "end of the trace") + rules.endState() {
             report(Finding(rule: f.rule, device: name, seq: nil, line: nil, offset: f.offset, message: f.message))
         }
+        if let variables {
+            variableStores = variables.finish()
+            reportVariables()
+        }
+    }
+
+    /// Hands the variable stores' findings to the engine.
+    private func reportVariables() {
+        guard let variables, !variables.findings.isEmpty else { return }
+        for f in variables.takeFindings() {
+            report(Finding(rule: f.kind == .lossWindow ? .variableLossWindow : .writeOutsideVariableStore, device: name,
+                           seq: f.at.seq, line: f.at.line, offset: f.offset.map { UInt64($0) }, message: f.message))
+        }
     }
 
     // MARK: helpers
@@ -403,6 +423,10 @@ final class DeviceReplay {
         for effect in changes {
             stats.count(effect)
             if case .stored = effect, !effects.storesReplace {} else { known.mark(effect.range.start, effect.range.count) }
+        }
+        if !changes.isEmpty, let variables {
+            variables.changed(changes, storage: device.storage, at: TracePlace(seq: item.seq, line: item.line))
+            reportVariables()
         }
         notify(item, events, changes)
     }

@@ -21,13 +21,15 @@ public enum Rule: String, Sendable, CaseIterable {
     case traceGap = "trace-gap"
     case accessBeyondRegion = "access-beyond-region"
     case oneWordBufferDropped = "one-word-buffer-dropped"
+    case variableLossWindow = "variable-loss-window"
+    case writeOutsideVariableStore = "write-outside-variable-store"
 
     public var severity: Severity {
         switch self {
         case .outOfExtentWrite, .writeToReadOnly, .unknownCommand, .invalidSequence, .replayDivergence,
              .accessBeyondRegion, .oneWordBufferDropped: return .error
         case .outOfExtentRead, .uncheckedErrorStatus, .programWithoutErase, .incompleteOperation,
-             .leftInCommandMode, .traceTruncated, .traceGap: return .warning
+             .leftInCommandMode, .traceTruncated, .traceGap, .variableLossWindow, .writeOutsideVariableStore: return .warning
         }
     }
 
@@ -60,6 +62,10 @@ public enum Rule: String, Sendable, CaseIterable {
             return "The tracer discarded events (its buffers were full); replay resynchronised after the gap and treats the device contents as unknown."
         case .oneWordBufferDropped:
             return "A write-to-buffer of one word (count 0) on QEMU 9.0.1 or later: that QEMU opens no buffer for it and drops the word, where a real Intel part (and QEMU 7.2.9 – 9.0.0) programs it. Firmware that relies on it loses data on these QEMUs."
+        case .variableLossWindow:
+            return "An erase or rewrite left live UEFI variables with no complete copy anywhere on the flash (variable store, FTW spare block): a power loss in that stretch of the trace loses them. Firmware that reclaims through the fault-tolerant-write spare block keeps a copy throughout."
+        case .writeOutsideVariableStore:
+            return "On a device holding a UEFI variable store, a write or erase landed outside the store's firmware volume, or inside it but outside the store and its FTW working and spare areas: the firmware's flash layout does not match the image (a vars file from another build, or one extended to another size)."
         case .accessBeyondRegion:
             return "An access lies outside the device's region as given by --device, --board or --image: the trace was made with other flash geometry than the one given, and replay skipped the access."
         }

@@ -1,6 +1,7 @@
 import FlashEvents
 import FlashModel
 import FlashTraceIO
+import FlashVariables
 
 // The replay engine: one DeviceReplay per device, fed record by record. Memory stays constant
 // in the trace's length: nothing per event is kept except the findings (divergence details are
@@ -18,6 +19,8 @@ public struct ReplayOptions: Sendable {
     /// Device facts the replay assumed rather than read (inferred from a QEMU log): reported, and
     /// named in divergences of their device, since a wrong assumption is the likeliest cause.
     public var assumptions: [DeviceAssumption] = []
+    /// Follow UEFI variable stores (the "UEFI variables" view and its rules).
+    public var variables = true
 
     public init() {}
 }
@@ -59,6 +62,7 @@ public final class ReplayEngine {
             let device = try makeDevice(c, initial: image)
             let replay = DeviceReplay(device: device, imageLength: UInt64(image?.count ?? 0),
                                       beyondRegionIsFinding: options.beyondRegionIsFinding.contains(c.name),
+                                      variables: options.variables,
                                       report: { [unowned self] in self.add($0) },
                                       diverged: { [unowned self] in self.addDivergence($0) })
             byName[c.name] = replays.count
@@ -143,7 +147,8 @@ public final class ReplayEngine {
         }
         return ReplayReport(trace: trace, devices: replays.map(\.stats), findings: findings,
                             events: events, errors: errors, warnings: warnings, divergences: divergences,
-                            counts: findingCounts, truncatedLine: truncatedLine, assumptions: options.assumptions)
+                            counts: findingCounts, truncatedLine: truncatedLine, assumptions: options.assumptions,
+                            variableStores: replays.flatMap(\.variableStores))
     }
 }
 
@@ -161,6 +166,8 @@ public struct ReplayReport: Sendable {
     public var truncatedLine: Int?
     /// What the replay assumed about devices (QEMU logs), with the evidence.
     public var assumptions: [DeviceAssumption] = []
+    /// The UEFI variable stores found on the devices, with what the trace did to them.
+    public var variableStores: [VariableStoreView] = []
 
     /// Total findings of a rule over all devices.
     public func count(_ rule: Rule) -> Int {

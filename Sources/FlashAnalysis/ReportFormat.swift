@@ -74,6 +74,7 @@ extension ReplayReport {
             let shown = blocks.prefix(12).map { "\(hex($0.key))×\($0.value)" }.joined(separator: " ")
             out += "  \(d.name) erases per block: \(shown)\(blocks.count > 12 ? " … (\(blocks.count) blocks)" : "")\n"
         }
+        out += variablesText()
         return out
     }
 
@@ -122,6 +123,7 @@ extension ReplayReport {
                 .object([("dev", .string(a.device)), ("fact", .string(a.fact)), ("basis", .string(a.basis)),
                          ("fix", a.fix.map(JSONValue.string) ?? .null)])
             })),
+            ("variable-stores", variablesJSON),
             ("summary", .object([
                 ("events", .uint(UInt64(events))), ("errors", .uint(UInt64(errors))),
                 ("warnings", .uint(UInt64(warnings))), ("divergences", .uint(UInt64(divergences))),

@@ -119,6 +119,21 @@ public struct Storage: Sendable {
         for i in 0..<n { to[i] = ~p[i] }
     }
 
+    /// The byte at `offset` as firmware laid it out (no byte order: the UEFI variable store is
+    /// parsed from these), nil outside the storage.
+    public func byte(at offset: Int) -> UInt8? {
+        offset >= 0 && offset < count ? ~base[offset] : nil
+    }
+
+    /// `n` bytes at `offset`, nil unless all of them lie inside the storage.
+    public func bytes(at offset: Int, count n: Int) -> [UInt8]? {
+        guard offset >= 0, n >= 0, offset <= count, n <= count - offset else { return nil }
+        return [UInt8](unsafeUninitializedCapacity: n) { out, done in
+            for i in 0..<n { out[i] = ~base[offset + i] }
+            done = n
+        }
+    }
+
     @usableFromInline var base: UnsafeMutablePointer<UInt8> { buffer.base }
 
     /// The buffer, copied first if another Storage value shares it.
