@@ -8,6 +8,7 @@ struct Flashtrace: ParsableCommand {
         discussion: """
             record   drive the model (scripts, scenarios, a real QEMU boot) into a trace
             replay   run a trace through the state machine, report what went wrong
+            vars     what the firmware did to its UEFI variables (history, reclaims, cost)
             convert  change a trace's form, or write Chrome trace events (Perfetto)
             diff     compare two boots: blocks written and erased, findings
 
@@ -15,7 +16,7 @@ struct Flashtrace: ParsableCommand {
               flashtrace record                 # default scenario -> flashtrace.jsonl
               flashtrace replay flashtrace.jsonl
             """,
-        subcommands: [Record.self, Replay.self, Convert.self, Diff.self],
+        subcommands: [Record.self, Replay.self, Vars.self, Convert.self, Diff.self],
         defaultSubcommand: nil
     )
 }

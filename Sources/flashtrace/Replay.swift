@@ -102,6 +102,14 @@ struct Replay: ParsableCommand {
 
     /// As above; `skipped` counts the lines --keep-going skipped.
     func replayOne(collectActivity: Bool, progress: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
+        try Self.replay(trace, devices: devices, quiet: quiet, keepGoing: keepGoing, collectActivity: collectActivity,
+                        progress: progress, skipped: &skipped)
+    }
+
+    /// Opens and replays one trace (every command that replays starts here): the report, the
+    /// HTML page's activity when asked, and the last input line.
+    static func replay(_ trace: String, devices: DeviceOptions, quiet: Bool, keepGoing: Bool = false, collectActivity: Bool = false,
+                       progress: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
         let meter = ProgressMeter(label: "replay", quiet: quiet || !progress)
         var session = try TraceSession.open(trace, devices: devices, progress: meter.enabled ? meter : nil)
         if !quiet, let board = session.trace.inferredBoard {
