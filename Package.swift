@@ -45,7 +45,7 @@ let package = Package(
         ], swiftSettings: hotPath),
         .target(name: "FlashVariables", dependencies: ["FlashModel"]),
         .target(name: "FlashAnalysis", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO", "FlashVariables"], swiftSettings: hotPath),
-        .target(name: "FlashReports", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis"]),
+        .target(name: "FlashReports", dependencies: ["FlashEvents", "FlashModel", "FlashTraceIO", "FlashAnalysis", "FlashVariables"]),
         // LTTng: the tracepoint call sites (probes in tracepoints/, loaded at run time), a CTF
         // reader (its own decoder, or libbabeltrace2 loaded at run time), and the Swift sink /
         // RecordSource.
@@ -63,6 +63,7 @@ let package = Package(
         ]),
         .testTarget(name: "FlashModelTests", dependencies: ["FlashModel", "FlashTraceIO", "FlashEvents"]),
         .testTarget(name: "FlashTraceIOTests", dependencies: ["FlashTraceIO"]),
+        .testTarget(name: "FlashVariablesTests", dependencies: ["FlashVariables", "FlashModel"]),
         .testTarget(name: "FlashAnalysisTests", dependencies: ["FlashAnalysis", "FlashTraceIO", "FlashModel", "FlashEvents", "FlashVariables"]),
         .testTarget(name: "CLITests", dependencies: ["FlashTraceIO"]),
         .testTarget(name: "FlashReportsTests", dependencies: ["FlashReports", "FlashAnalysis", "FlashTraceIO", "FlashModel", "FlashEvents"]),

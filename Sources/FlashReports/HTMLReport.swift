@@ -23,6 +23,7 @@ public struct HTMLReport {
         s += findings()
         s += maps()
         s += timeline()
+        s += variables()
         s += extent()
         s += rules()
         s += "<footer>flashtrace replay report · self-contained: no scripts, nothing loaded from elsewhere</footer>\n</body>\n</html>\n"
@@ -36,7 +37,7 @@ public struct HTMLReport {
         s += "<p class=\"result \(state)\">\(r.errors) error\(r.errors == 1 ? "" : "s"), \(r.warnings) warning\(r.warnings == 1 ? "" : "s"), \(r.divergences) divergence\(r.divergences == 1 ? "" : "s")"
         s += " <span class=\"meta\">· \(Markup.count(r.events)) events · \(r.devices.count) device\(r.devices.count == 1 ? "" : "s")</span></p>\n"
         if let t = r.truncatedLine { s += "<p class=\"note\">Line \(t) is cut off; replayed up to line \(t - 1).</p>\n" }
-        s += "<nav><a href=\"#findings\">Findings</a> <a href=\"#maps\">Flash maps</a> <a href=\"#timeline\">Timeline</a> <a href=\"#extent\">Extent and counts</a> <a href=\"#rules\">Rules</a></nav>\n</header>\n"
+        s += "<nav><a href=\"#findings\">Findings</a> <a href=\"#maps\">Flash maps</a> <a href=\"#timeline\">Timeline</a>\(report.variableStores.isEmpty ? "" : " <a href=\"#variables\">UEFI variables</a>") <a href=\"#extent\">Extent and counts</a> <a href=\"#rules\">Rules</a></nav>\n</header>\n"
         return s
     }
 

@@ -80,7 +80,8 @@ public final class DeviceVariables {
         let a = StoreLayout.alignment
         var fv = r.lowerBound / a * a
         while fv < r.upperBound && fv + FVHeader.signatureOffset + 4 <= c.storage.count {
-            if fv + FVHeader.watchedBytes > r.lowerBound, !stores.contains(where: { $0.layout.fvOffset == fv }),
+            // An FV inside a known store's FV is its image in the spare block, not a store.
+            if fv + FVHeader.watchedBytes > r.lowerBound, !stores.contains(where: { ($0.layout.fvOffset..<$0.layout.fvEnd).contains(fv) }),
                let layout = StoreLayout.find(c, at: fv) {
                 let t = StoreTracker(device: device, layout: layout, contents: c, partial: !imageKnown, at: at)
                 stores.append(t)
