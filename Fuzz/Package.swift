@@ -16,6 +16,7 @@ let package = Package(
             .product(name: "FlashModel", package: "flashtrace"),
             .product(name: "FlashAnalysis", package: "flashtrace"),
             .product(name: "FlashLTTng", package: "flashtrace"),
+            .product(name: "FlashVariables", package: "flashtrace"),
         ]),
         .executableTarget(name: "fuzz-jsonlines", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "fuzz-qemulog", dependencies: ["FuzzHarness"]),
@@ -25,6 +26,7 @@ let package = Package(
         .executableTarget(name: "fuzz-replay", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "fuzz-ctf", dependencies: ["FuzzHarness"]),
         .executableTarget(name: "fuzz-records", dependencies: ["FuzzHarness"]),
+        .executableTarget(name: "fuzz-varstore", dependencies: ["FuzzHarness"]),
     ],
     swiftLanguageModes: [.v6]
 )

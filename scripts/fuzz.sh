@@ -9,7 +9,7 @@
 #   scripts/fuzz.sh build                                 only build
 #   scripts/fuzz.sh list                                  the targets
 #
-# Targets: jsonlines qemulog opscript devicespec model replay ctf records.
+# Targets: jsonlines qemulog opscript devicespec model replay ctf records varstore.
 # The committed seeds are Fuzz/corpus/TARGET/ (read only here); what the fuzzer finds goes to
 # Fuzz/.build-fuzz/corpus/TARGET/, crashes and hangs to Fuzz/.build-fuzz/artifacts/TARGET/,
 # the log to Fuzz/.build-fuzz/logs/TARGET.log. A crash makes the script exit non-zero: minimise
@@ -20,7 +20,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 fuzz="$root/Fuzz"
 work="$fuzz/.build-fuzz"
-targets=(jsonlines qemulog opscript devicespec model replay ctf records)
+targets=(jsonlines qemulog opscript devicespec model replay ctf records varstore)
 # TARGETS="model replay" limits `all` to some of them.
 read -r -a selected <<<"${TARGETS:-${targets[*]}}"
 

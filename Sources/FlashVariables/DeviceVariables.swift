@@ -15,6 +15,8 @@ public final class DeviceVariables {
     private var early: [(range: Range<Int>, at: TracePlace)] = []
     private static let earlyLimit = 1024
     private var outsideRun: (at: TracePlace, span: Range<Int>, inputs: Int)?
+    /// FVs the firmware formatted inside a store's FV (reported once each).
+    private var foreign: Set<Int> = []
     /// Findings not yet taken by the replay.
     public private(set) var findings: [VariableFinding] = []
 
@@ -80,14 +82,24 @@ public final class DeviceVariables {
         let a = StoreLayout.alignment
         var fv = r.lowerBound / a * a
         while fv < r.upperBound && fv + FVHeader.signatureOffset + 4 <= c.storage.count {
-            // An FV inside a known store's FV is its image in the spare block, not a store.
-            if fv + FVHeader.watchedBytes > r.lowerBound, !stores.contains(where: { ($0.layout.fvOffset..<$0.layout.fvEnd).contains(fv) }),
-               let layout = StoreLayout.find(c, at: fv) {
-                let t = StoreTracker(device: device, layout: layout, contents: c, partial: !imageKnown, at: at)
-                stores.append(t)
+            defer { fv += a }
+            guard fv + FVHeader.watchedBytes > r.lowerBound, !stores.contains(where: { $0.layout.fvOffset == fv }),
+                  let header = FVHeader(Contents(storage: c.storage), at: fv) else { continue }
+            // An FV of the same length inside a store's FV is its image in the spare block (a
+            // reclaim through FTW). Any other FV written there is the firmware formatting its
+            // own layout over the image's: a firmware built for another vars file.
+            let host = stores.first { ($0.layout.fvOffset..<$0.layout.fvEnd).contains(fv) }
+            if let host {
+                if Int(clamping: header.length) == host.layout.fvLength && fv >= host.layout.storeEnd { continue }
+                if foreign.insert(fv).inserted {
+                    findings.append(VariableFinding(kind: .writeOutside, at: at, offset: fv,
+                                                    message: "the firmware formats a firmware volume at 0x\(String(fv, radix: 16)) (0x\(String(header.length, radix: 16)) bytes) inside the variable-store FV the image holds at 0x\(String(host.layout.fvOffset, radix: 16)) (0x\(String(host.layout.fvLength, radix: 16)) bytes): the firmware's flash layout does not match this image (a vars file made for another build)"))
+                }
+            }
+            if let layout = StoreLayout.find(c, at: fv) {
+                stores.append(StoreTracker(device: device, layout: layout, contents: c, partial: !imageKnown, at: at))
                 checkEarly(layout)
             }
-            fv += a
         }
     }
 

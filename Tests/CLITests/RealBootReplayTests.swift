@@ -58,6 +58,25 @@ final class RealBootReplayTests: XCTestCase {
         XCTAssertEqual(flash1["size"] as? Int, 1 << 20, "the size of the image given")
         XCTAssertGreaterThan((flash1["extent"] as! [String: Any])["written-end"] as! Int, 0x7c000, "the store where OVMF_CODE_4M looks for it")
         XCTAssertEqual(assumed(report, "system.flash1"), ["readonly=off"], "proven by the log")
+        let stores = report["variable-stores"] as! [[String: Any]]
+        XCTAssertEqual(stores.map { $0["offset"] as? Int }, [0x7c000], "the store where the image holds it, written inside")
+        XCTAssertGreaterThan((stores[0]["variables"] as! [Any]).count, 10)
+    }
+
+    /// The mismatched pair: OVMF's 2 MiB code with the 4M build's vars file. The firmware looks
+    /// for its store at flash1 offset 0x64000, inside the image's FV (its FTW spare block), and
+    /// formats an FV of its own there: one write-outside-variable-store finding at that write.
+    func testMismatchedOVMFPairFormatsItsOwnStore() throws {
+        try requireFiles(["/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"])
+        let dir = try temporaryDirectory()
+        let report = try replay("q35-ovmf2m-vars4m", ["--image", "system.flash0=/usr/share/OVMF/OVMF_CODE.fd",
+                                                      "--image", "system.flash1=/usr/share/OVMF/OVMF_VARS_4M.fd"], in: dir, status: 0)
+        XCTAssertEqual(summary(report)["divergences"], 0)
+        XCTAssertEqual(rules(report), ["write-outside-variable-store": 1])
+        let f = (report["findings"] as! [[String: Any]])[0]
+        XCTAssertEqual(f["seq"] as? Int, 325)
+        XCTAssertEqual(f["offset"] as? Int, 0x64000)
+        XCTAssertTrue((f["message"] as! String).contains("does not match this image"), f["message"] as! String)
     }
 
     /// The same with the 2 MiB OVMF build, whose store sits at 0xe0000 of the 1 MiB vars file: the
@@ -128,5 +147,7 @@ final class RealBootReplayTests: XCTestCase {
         XCTAssertEqual(summary(report)["warnings"], 0)
         XCTAssertEqual(devices(report), ["system.flash0"], "only the device the log names")
         XCTAssertEqual(assumed(report, "system.flash0"), ["readonly=off"])
+        let stores = report["variable-stores"] as! [[String: Any]]
+        XCTAssertEqual(stores.map { $0["offset"] as? Int }, [0], "the variable FV at the start of the unified image")
     }
 }
