@@ -1,7 +1,7 @@
 import FlashTraceIO
 
 // Rendering of a replay report: text for people (readable in ten seconds) and JSON for tools.
-// The JSON layout is documented in docs/report-format.md.
+// The JSON layout is documented in the README ("Report format (JSON)").
 
 extension ReplayReport {
     /// Human-readable sizes: 768 KiB, 64 MiB, 1.5 GiB.

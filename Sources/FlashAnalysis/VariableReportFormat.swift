@@ -1,7 +1,7 @@
 import FlashTraceIO
 import FlashVariables
 
-// The "UEFI variables" view of a replay, in text and JSON (docs/report-format.md). The report
+// The "UEFI variables" view of a replay, in text and JSON (README, "Report format (JSON)"). The report
 // section shows the first rows of each store's timeline; `flashtrace vars` shows all of them.
 
 extension VariableStoreView {
