@@ -420,11 +420,17 @@ final class DeviceReplay {
         stats.countOther(events)
         if !changes.isEmpty { changes.removeAll(keepingCapacity: true) }
         for e in events where ArrayEffects.concerns(e.kind) { effects.apply(e, into: &changes) }
+        // Whether the variable stores need to see this input: always once the device holds one,
+        // else only for a change that may write an FV header (tested here, in the loop that is
+        // there anyway: a trace without a store pays a comparison per change and no call).
+        var low = UInt64.max, high: UInt64 = 0
         for effect in changes {
             stats.count(effect)
             if case .stored = effect, !effects.storesReplace {} else { known.mark(effect.range.start, effect.range.count) }
+            low = min(low, effect.range.start)
+            high = max(high, effect.range.end)
         }
-        if !changes.isEmpty, let variables {
+        if let variables, !changes.isEmpty, variables.watching || variables.mayFormat(ByteRange(start: low, end: high), device) {
             variables.changed(changes, storage: device.storage, at: TracePlace(seq: item.seq, line: item.line))
             reportVariables()
         }

@@ -121,6 +121,7 @@ public struct Storage: Sendable {
 
     /// The byte at `offset` as firmware laid it out (no byte order: the UEFI variable store is
     /// parsed from these), nil outside the storage.
+    @inlinable
     public func byte(at offset: Int) -> UInt8? {
         offset >= 0 && offset < count ? ~base[offset] : nil
     }

@@ -10,10 +10,7 @@ public final class DeviceVariables {
     /// Whether an image gave the initial contents (without one the view is partial).
     let imageKnown: Bool
     private var stores: [StoreTracker] = []
-    /// Writes and erases made before any store was found, coalesced (bounded): checked against
-    /// the store once the trace formats one.
-    private var early: [(range: Range<Int>, at: TracePlace)] = []
-    private static let earlyLimit = 1024
+
     private var outsideRun: (at: TracePlace, span: Range<Int>, inputs: Int)?
     /// FVs the firmware formatted inside a store's FV (reported once each).
     private var foreign: Set<Int> = []
@@ -28,6 +25,7 @@ public final class DeviceVariables {
         while fv + FVHeader.signatureOffset + 4 <= storage.count {
             if let layout = StoreLayout.find(c, at: fv) {
                 stores.append(StoreTracker(device: device, layout: layout, contents: c, partial: !imageKnown, at: nil))
+                watching = true
                 fv = max(fv + StoreLayout.alignment, (layout.fvEnd + StoreLayout.alignment - 1) / StoreLayout.alignment * StoreLayout.alignment)
             } else {
                 fv += StoreLayout.alignment
@@ -37,22 +35,52 @@ public final class DeviceVariables {
 
     public var hasStores: Bool { !stores.isEmpty }
 
+    /// Whether the replay must hand this device's changes over: once it holds a store, all of them.
+    public private(set) var watching = false
+
+    /// Before a store is known, a change that touches the first bytes of an aligned block may
+    /// write an FV header (the replay tests this for every change, so it is inlined).
+    @inlinable
+    public static func mayWriteHeader(_ r: ByteRange) -> Bool {
+        let inBlock = r.start & 0xFFF
+        return inBlock < 0x100 || r.end &- r.start > 0x1000 - inBlock
+    }
+
+    /// Whether such a change reaches a block with the FV signature's first byte.
+    public func mayFormat(_ r: ByteRange, _ device: FlashDevice) -> Bool {
+        Self.mayWriteHeader(r) && Self.maySign(device.storage, r)
+    }
+
+    /// Whether an aligned block the change reaches (inside the storage) has the FV signature's
+    /// first byte: one load per block.
+    static func maySign(_ storage: Storage, _ r: ByteRange) -> Bool {
+        let end = min(r.end, UInt64(storage.count))
+        var fv = r.start & ~0xFFF
+        while fv < end {
+            if storage.byte(at: Int(fv) + 0x28) == 0x5F { return true }
+            fv += 0x1000
+        }
+        return false
+    }
+
     /// The input at `at` made `effects` (the model's ArrayEffects, chip offsets); `storage` holds
     /// the contents after it.
     public func changed(_ effects: [ArrayEffect], storage: Storage, at: TracePlace) {
-        let c = Contents(storage: storage)
-        for e in effects { discover(StoreTracker.clamp(e.range), c, at) }
+        for e in effects {
+            let r = StoreTracker.clamp(e.range)
+            if Self.mayWriteHeader(e.range) && Self.maySign(storage, e.range) { discover(r, Contents(storage: storage), at) }
+        }
+        if stores.isEmpty { return }
         var outside: Range<Int>?
         for e in effects {
             let r = StoreTracker.clamp(e.range)
             guard !r.isEmpty else { continue }
-            if stores.isEmpty {
-                remember(r, at)
-            } else if let o = stores.lazy.compactMap({ $0.layout.outside(r) }).first,
-                      stores.allSatisfy({ $0.layout.outside(r) != nil }) {
+            if let o = stores.lazy.compactMap({ $0.layout.outside(r) }).first,
+               stores.allSatisfy({ $0.layout.outside(r) != nil }) {
                 outside = StoreTracker.hull(outside, o)
             }
         }
+        let c = Contents(storage: storage)
         for s in stores { s.changed(effects, contents: c, at: at) }
         if let o = outside {
             if var run = outsideRun {
@@ -83,8 +111,8 @@ public final class DeviceVariables {
         var fv = r.lowerBound / a * a
         while fv < r.upperBound && fv + FVHeader.signatureOffset + 4 <= c.storage.count {
             defer { fv += a }
-            guard fv + FVHeader.watchedBytes > r.lowerBound, !stores.contains(where: { $0.layout.fvOffset == fv }),
-                  let header = FVHeader(Contents(storage: c.storage), at: fv) else { continue }
+            guard fv + FVHeader.watchedBytes > r.lowerBound, FVHeader.isSigned(c, at: fv),
+                  !stores.contains(where: { $0.layout.fvOffset == fv }), let header = FVHeader(c, at: fv) else { continue }
             // An FV of the same length inside a store's FV is its image in the spare block (a
             // reclaim through FTW). Any other FV written there is the firmware formatting its
             // own layout over the image's: a firmware built for another vars file.
@@ -98,27 +126,11 @@ public final class DeviceVariables {
             }
             if let layout = StoreLayout.find(c, at: fv) {
                 stores.append(StoreTracker(device: device, layout: layout, contents: c, partial: !imageKnown, at: at))
-                checkEarly(layout)
+                watching = true
             }
         }
     }
 
-    private func remember(_ r: Range<Int>, _ at: TracePlace) {
-        if let last = early.last, last.range.upperBound >= r.lowerBound && r.upperBound >= last.range.lowerBound {
-            early[early.count - 1].range = StoreTracker.hull(last.range, r)
-        } else if early.count < Self.earlyLimit {
-            early.append((r, at))
-        }
-    }
-
-    private func checkEarly(_ layout: StoreLayout) {
-        for e in early {
-            if let o = layout.outside(e.range) {
-                findings.append(outsideFinding(e.at, o, inputs: nil))
-            }
-        }
-        early.removeAll()
-    }
 
     private func endOutsideRun() {
         guard let run = outsideRun else { return }
@@ -126,14 +138,14 @@ public final class DeviceVariables {
         findings.append(outsideFinding(run.at, run.span, inputs: run.inputs))
     }
 
-    private func outsideFinding(_ at: TracePlace, _ span: Range<Int>, inputs: Int?) -> VariableFinding {
+    private func outsideFinding(_ at: TracePlace, _ span: Range<Int>, inputs: Int) -> VariableFinding {
         let s = stores.map { l in
             let v = l.layout
             return "FV 0x\(String(v.fvOffset, radix: 16))–0x\(String(v.fvEnd, radix: 16)), store to 0x\(String(v.storeEnd, radix: 16))"
                 + (v.working.map { ", FTW working 0x\(String($0.lowerBound, radix: 16))" } ?? "")
                 + (v.spare.map { ", spare 0x\(String($0.lowerBound, radix: 16))–0x\(String($0.upperBound, radix: 16))" } ?? "")
         }.joined(separator: "; ")
-        let what = inputs.map { $0 == 1 ? "a write or erase" : "\($0) consecutive writes or erases" } ?? "writes or erases before the store was formatted"
+        let what = inputs == 1 ? "a write or erase" : "\(inputs) consecutive writes or erases"
         return VariableFinding(kind: .writeOutside, at: at, offset: span.lowerBound,
                                message: "\(what) at 0x\(String(span.lowerBound, radix: 16))–0x\(String(span.upperBound, radix: 16)) outside the variable store and its FTW areas (\(s)): the firmware's flash layout does not match this image")
     }

@@ -15,10 +15,12 @@ struct Contents {
     func bytes(_ o: Int, _ n: Int) -> [UInt8]? { storage.bytes(at: o, count: n) }
     func guid(_ o: Int) -> GUID? { bytes(o, 16).map(GUID.init(bytes:)) }
 
+    /// Byte by byte, no array: discovery looks at a header on every write to the first bytes of
+    /// a block, also in traces that hold no store.
     private func le(_ o: Int, _ n: Int) -> UInt64? {
-        guard let b = storage.bytes(at: o, count: n) else { return nil }
+        guard o >= 0, o <= storage.count - n else { return nil }
         var v: UInt64 = 0
-        for (i, x) in b.enumerated() { v |= UInt64(x) << UInt64(8 * i) }
+        for i in 0..<n { v |= UInt64(storage.byte(at: o + i)!) << UInt64(8 * i) }
         return v
     }
 }
@@ -36,8 +38,13 @@ struct FVHeader {
     var length: UInt64
     var headerLength: Int
 
+    /// Whether the signature is at `o`: the cheap first test.
+    static func isSigned(_ c: Contents, at o: Int) -> Bool {
+        c.u8(o + signatureOffset) == 0x5F && c.u32(o + signatureOffset) == signature
+    }
+
     init?(_ c: Contents, at o: Int) {
-        guard c.u32(o + Self.signatureOffset) == Self.signature,
+        guard Self.isSigned(c, at: o),
               let fs = c.guid(o + 0x10), let len = c.u64(o + 0x20), let hl = c.u16(o + 0x30),
               hl >= 0x48, len > UInt64(hl) else { return nil }
         fileSystem = fs
