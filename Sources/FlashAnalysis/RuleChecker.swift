@@ -30,11 +30,7 @@ struct RuleChecker {
 
     func afterWrite(before: State, offset: UInt64, size: Int, value: UInt32, old: UInt32?,
                     events: [FlashEvent]) -> [PendingFinding] {
-        if let first = events.first, first.kind == .outerWrite {
-            return [PendingFinding(rule: .outOfExtentWrite, offset: first.offset, message:
-                "\(size)-byte write of \(hex(UInt64(value))) at \(hex(first.offset)) is at or beyond the backing image "
-                + "(\(hex(device.backing)) bytes): the state machine never sees it and the data is lost")]
-        }
+        if let first = events.first, first.kind == .outerWrite { return [outerWrite(first, size, value)] }
         var out: [PendingFinding] = []
         if let r = device.rejection {
             if let f = finding(for: r, before) { out.append(f) }
@@ -48,6 +44,13 @@ struct RuleChecker {
         return out
     }
 
+    @inline(never)
+    private func outerWrite(_ e: FlashEvent, _ size: Int, _ value: UInt32) -> PendingFinding {
+        PendingFinding(rule: .outOfExtentWrite, offset: e.offset, message:
+            "\(size)-byte write of \(hex(UInt64(value))) at \(hex(e.offset)) is at or beyond the backing image "
+            + "(\(hex(device.backing)) bytes): the state machine never sees it and the data is lost")
+    }
+
     func outerRead(_ e: FlashEvent) -> [PendingFinding] {
         [PendingFinding(rule: .outOfExtentRead, offset: e.offset, message:
             "\(e.size)-byte read at \(hex(e.offset)) is at or beyond the backing image (\(hex(device.backing)) bytes): "
@@ -57,6 +60,7 @@ struct RuleChecker {
     // MARK: rejections
 
     /// The finding for what the model rejected; nil when the rejection is not worth one on its own.
+    @inline(never)
     private func finding(for r: Rejection, _ s: State) -> PendingFinding? {
         let c = r.command
         func f(_ rule: Rule, _ message: String, at offset: UInt64? = nil) -> PendingFinding {
@@ -141,36 +145,55 @@ struct RuleChecker {
     }
 
     // MARK: what replay knows beyond the model
+    // These run for every write: the loops only test, and the messages are built in functions
+    // of their own (inlined, their string constants were set up on every call).
 
     private func cfi01Events(_ s: State, _ offset: UInt64, _ size: Int, _ value: UInt32, _ old: UInt32?,
                              _ events: [FlashEvent], _ out: inout [PendingFinding]) {
-        for e in events {
-            switch e.kind {
-            case .write, .writeBlockErase:
-                if s.status & 0x3A != 0 && e.startsProgramOrErase {
-                    let c = UInt8(truncatingIfNeeded: value)
-                    out.append(PendingFinding(rule: .uncheckedErrorStatus, offset: offset, message:
-                        "\(CommandNames.cfi01(c)) while status \(String(format2: s.status)) still holds error bits"
-                        + " (\(errorBits(s.status))) from an earlier operation, never cleared with 0x50"))
-                }
-                if let r = e.erasedRange(chipLength: device.chipLength), r.end > device.backing {
-                    out.append(PendingFinding(rule: .outOfExtentWrite, offset: r.start, message:
-                        "block erase of \(hex(r.start))–\(hex(r.end &- 1)) reaches beyond the backing image (\(hex(device.backing)) bytes)"))
+        let hasErrorBits = s.status & 0x3A != 0
+        let eraseMayOverrun = device.backing < device.chipLength
+        guard hasErrorBits || eraseMayOverrun || old != nil else { return }
+        for i in events.indices {
+            switch events[i].kind {
+            case .write where hasErrorBits:
+                if events[i].startsProgramOrErase { out.append(uncheckedErrorStatus(s, offset, value)) }
+            case .writeBlockErase:
+                if hasErrorBits { out.append(uncheckedErrorStatus(s, offset, value)) }
+                if eraseMayOverrun, let r = events[i].erasedRange(chipLength: device.chipLength), r.end > device.backing {
+                    out.append(blockEraseOverrun(r))
                 }
             case .dataWrite, .dataWriteCounted, .dataWriteBlock:
                 // Known old contents, and data the model stored (a program, or the write buffer).
-                guard let old, ~old & value & mask(size) != 0 else { break }
-                if s.wcycle == 1 {
-                    out.append(PendingFinding(rule: .programWithoutErase, offset: offset, message:
-                        "word program of \(hex(UInt64(value))) over \(hex(UInt64(old))) at \(hex(offset)) needs 0→1 bit changes (\(hex(UInt64(~old & value & mask(size))))): real NOR needs an erase first"))
-                } else {
-                    out.append(PendingFinding(rule: .programWithoutErase, offset: offset, message:
-                        "buffered write of \(hex(UInt64(value))) over \(hex(UInt64(old))) at \(hex(offset)) needs 0→1 bit changes: real NOR needs an erase first"))
+                if let old, ~old & value & mask(size) != 0 {
+                    out.append(cfi01ProgramWithoutErase(s, offset, size, value, old))
                 }
             default:
                 break
             }
         }
+    }
+
+    @inline(never)
+    private func uncheckedErrorStatus(_ s: State, _ offset: UInt64, _ value: UInt32) -> PendingFinding {
+        PendingFinding(rule: .uncheckedErrorStatus, offset: offset, message:
+            "\(CommandNames.cfi01(UInt8(truncatingIfNeeded: value))) while status \(String(format2: s.status)) still holds error bits"
+            + " (\(errorBits(s.status))) from an earlier operation, never cleared with 0x50")
+    }
+
+    @inline(never)
+    private func blockEraseOverrun(_ r: ByteRange) -> PendingFinding {
+        PendingFinding(rule: .outOfExtentWrite, offset: r.start, message:
+            "block erase of \(hex(r.start))–\(hex(r.end &- 1)) reaches beyond the backing image (\(hex(device.backing)) bytes)")
+    }
+
+    @inline(never)
+    private func cfi01ProgramWithoutErase(_ s: State, _ offset: UInt64, _ size: Int, _ value: UInt32, _ old: UInt32) -> PendingFinding {
+        if s.wcycle == 1 {
+            return PendingFinding(rule: .programWithoutErase, offset: offset, message:
+                "word program of \(hex(UInt64(value))) over \(hex(UInt64(old))) at \(hex(offset)) needs 0→1 bit changes (\(hex(UInt64(~old & value & mask(size))))): real NOR needs an erase first")
+        }
+        return PendingFinding(rule: .programWithoutErase, offset: offset, message:
+            "buffered write of \(hex(UInt64(value))) over \(hex(UInt64(old))) at \(hex(offset)) needs 0→1 bit changes: real NOR needs an erase first")
     }
 
     private func errorBits(_ s: UInt8) -> String {
@@ -184,23 +207,36 @@ struct RuleChecker {
 
     private func cfi02Events(_ size: Int, _ value: UInt32, _ old: UInt32?, _ events: [FlashEvent],
                              _ out: inout [PendingFinding]) {
-        for e in events {
-            switch e.kind {
-            case .sectorEraseStart where e.end >= device.backing:
-                out.append(PendingFinding(rule: .outOfExtentWrite, offset: e.start, message:
-                    "sector erase of \(hex(e.start))–\(hex(e.end)) reaches beyond the backing image (\(hex(device.backing)) bytes)"))
-            case .chipEraseStart where device.backing < device.chipLength:
-                out.append(PendingFinding(rule: .outOfExtentWrite, offset: 0, message:
-                    "chip erase covers \(hex(device.chipLength)) bytes, beyond the backing image (\(hex(device.backing)) bytes)"))
+        for i in events.indices {
+            switch events[i].kind {
+            case .sectorEraseStart, .chipEraseStart:
+                if let f = eraseOverrun(events[i]) { out.append(f) }
             case .dataWrite, .dataWriteCounted:
                 if let old, ~old & value & mask(size) != 0 {
-                    out.append(PendingFinding(rule: .programWithoutErase, offset: e.offset, message:
-                        "program of \(hex(UInt64(value))) over \(hex(UInt64(old))) at \(hex(e.offset)) needs 0→1 bit changes; CFI02 ANDs, so the result is \(hex(UInt64(old & value)))"))
+                    out.append(cfi02ProgramWithoutErase(events[i].offset, value, old))
                 }
             default:
                 break
             }
         }
+    }
+
+    @inline(never)
+    private func eraseOverrun(_ e: FlashEvent) -> PendingFinding? {
+        if e.kind == .sectorEraseStart {
+            guard e.end >= device.backing else { return nil }
+            return PendingFinding(rule: .outOfExtentWrite, offset: e.start, message:
+                "sector erase of \(hex(e.start))–\(hex(e.end)) reaches beyond the backing image (\(hex(device.backing)) bytes)")
+        }
+        guard device.backing < device.chipLength else { return nil }
+        return PendingFinding(rule: .outOfExtentWrite, offset: 0, message:
+            "chip erase covers \(hex(device.chipLength)) bytes, beyond the backing image (\(hex(device.backing)) bytes)")
+    }
+
+    @inline(never)
+    private func cfi02ProgramWithoutErase(_ offset: UInt64, _ value: UInt32, _ old: UInt32) -> PendingFinding {
+        PendingFinding(rule: .programWithoutErase, offset: offset, message:
+            "program of \(hex(UInt64(value))) over \(hex(UInt64(old))) at \(hex(offset)) needs 0→1 bit changes; CFI02 ANDs, so the result is \(hex(UInt64(old & value)))")
     }
 
     // MARK: end state
