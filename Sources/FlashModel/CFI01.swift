@@ -4,6 +4,10 @@ import FlashEvents
 // do where they differ (§2.10: the write-to-buffer window; `config.era`).
 // Geometry and the query table: §2.2, §2.3. Write state machine: §2.5. Reads: §2.6.
 // Status: §2.7. ROMD: §2.8. Event order: §2.9.
+// Rejections (`reject`) are raised where §2.5 takes the ERROR exit (QEMU's `-d unimp` line), where
+// buffered data or a buffer is dropped, and where a read-only device will not carry a command out.
+// The 7.2-era `-d unimp` "Write to buffer emulation is flawed" on every 0xE8 is QEMU speaking of
+// itself, not of the guest, and is no rejection.
 
 public final class CFI01: FlashDevice, @unchecked Sendable {
     // §2.4 state
@@ -115,31 +119,45 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
         command = 0
     }
 
+    /// Records what this write asked for and the device refused. Called before the state
+    /// changes, so `pending` and `wcycle` are the state the write met.
+    private func reject(_ kind: Rejection.Kind, _ offset: UInt64, _ size: Int, _ value: UInt32,
+                        realPart: Rejection.RealPart = .rejects, range: ByteRange = ByteRange(start: 0, end: 0)) {
+        lastRejection = Rejection(kind, realPart: realPart, command: UInt8(truncatingIfNeeded: value), pending: command,
+                                  wcycle: wc, size: size, value: value, offset: offset, range: range)
+    }
+
     public override func ioWrite(offset: UInt64, size: Int, value: UInt32) {
         events.append(.ioWrite(offset, size, value, wcycle: wc))
         if wc == 0 { romd = false }
         let c = UInt8(truncatingIfNeeded: value)
         switch wc {
-        case 0: firstCycle(offset, c)
+        case 0: firstCycle(offset, size, value, c)
         case 1: secondCycle(offset, size, value, c)
         case 2: bufferData(offset, size, value)
-        case 3: bufferConfirm(c)
+        case 3: bufferConfirm(offset, size, value, c)
         default:
+            reject(.invalidState, offset, size, value)
             events.append(.write(.invalidWriteState))
             readArray()
         }
     }
 
-    private func firstCycle(_ offset: UInt64, _ c: UInt8) {
+    private func firstCycle(_ offset: UInt64, _ size: Int, _ value: UInt32, _ c: UInt8) {
         switch c {
         case 0x00:
+            // QEMU's internal read-array state, no Intel command: on a read-only bank it is what
+            // a stray store of zero looks like (AAVMF's 64-bit store's upper half).
+            if readonly { reject(.readOnlyStore, offset, size, value) }
             readArray()
         case 0x10, 0x40:
+            if readonly { reject(.readOnlyCommand, offset, size, value) }
             events.append(.write(.singleByteProgram0))
             wc = 1; command = c
         case 0x20:
             // Trap 1: the block is erased on the setup cycle, before any confirm.
             let start = offset & ~(sectorLength - 1)
+            if readonly { reject(.readOnlyCommand, offset, size, value, range: ByteRange(start: start, end: start &+ sectorLength)) }
             events.append(FlashEvent(.writeBlockErase, start, sectorLength))
             if !readonly {
                 storage.fill(start, sectorLength)
@@ -153,6 +171,9 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             events.append(.write(.clearStatusBits))
             readArray()
         case 0x60:
+            // No lock state is kept (§2.5); on a read-only device the firmware still means to
+            // change it.
+            if readonly { reject(.readOnlyCommand, offset, size, value) }
             events.append(.write(.blockUnlock))
             wc = 1; command = c
         case 0x70:
@@ -165,6 +186,9 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             events.append(.write(.cfiQuery))
             wc = 1; command = c
         case 0xE8:
+            // The data cycles will set status 0x10 and the confirm abort; one rejection here
+            // stands for the sequence.
+            if readonly { reject(.readOnlyCommand, offset, size, value) }
             events.append(.write(.writeToBuffer))
             statusRegister |= 0x80
             wc = 1; command = c
@@ -175,7 +199,14 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             events.append(.write(.readArrayMode))
             readArray()
         default:
-            readArray()  // ERROR exit: only a -d unimp log line, no trace event of its own
+            // ERROR exit: only a -d unimp log line, no trace event of its own. On a read-only
+            // device whatever is no command is a stray data store.
+            if readonly {
+                reject(.readOnlyStore, offset, size, value)
+            } else {
+                reject(c == 0xD0 || c == 0x01 ? .confirmWithoutSetup : .unknownCommand, offset, size, value)
+            }
+            readArray()
         }
     }
 
@@ -196,7 +227,10 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
                 statusRegister |= 0x80
                 wc = 0
             } else {
-                readArray()  // 0xFF or a bad confirm: the erase already happened
+                // A bad confirm is the ERROR exit; 0xFF is QEMU's plain read array, but no
+                // confirm either. The erase already happened; a real part erases nothing.
+                reject(.eraseNotConfirmed, offset, size, value, realPart: .leavesArray)
+                readArray()
             }
         case 0x60:
             if c == 0xD0 || c == 0x01 {
@@ -205,6 +239,7 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             } else if c == 0xFF {
                 readArray()
             } else {
+                reject(.lockNotConfirmed, offset, size, value)
                 events.append(.write(.unknownLockingCommand))
                 readArray()
             }
@@ -217,6 +252,11 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
         case 0xE8:
             let bits = (deviceWidth != 0 ? deviceWidth : width) * 8
             counter = bits >= 32 ? UInt64(value) : UInt64(value) & ((1 << UInt64(bits)) - 1)
+            // QEMU checks the count against nothing; a real part refuses a count of more bus
+            // writes than its buffer holds. No overflow: the count has at most 32 bits.
+            if (counter + 1) * UInt64(width) > writeblockSize {
+                reject(.bufferCountTooLarge, offset, size, value)
+            }
             // §2.10: 7.2.9+ anchors the buffer window at the count write (trap 5); 9.0.1+ at
             // the first data write (bufferData).
             // Before the update buffer (§2.10) there is no window: pflash_write_block(count).
@@ -227,6 +267,7 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             }
             wc = 2
         default:
+            reject(.invalidState, offset, size, value)  // ERROR exit (wcycle 1 with no such command)
             readArray()
         }
     }
@@ -273,7 +314,11 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
     }
 
     private func bufferData(_ offset: UInt64, _ size: Int, _ value: UInt32) {
-        guard command == 0xE8 else { readArray(); return }
+        guard command == 0xE8 else {
+            reject(.invalidState, offset, size, value)  // ERROR exit (wcycle 2 without 0xE8)
+            readArray()
+            return
+        }
         if era == .directWrite { directBufferData(offset, size, value); return }
         // 9.0.1+: the first data write opens the window, unless the count was 0 (then no buffer
         // opens, the data sets status 0x10 and the confirm aborts: a one-word buffered write
@@ -281,7 +326,12 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
         if era == .bufferAtFirstData && bufferOffset == nil && counter != 0 { openBuffer(at: offset) }
         if !readonly, let start = bufferOffset {
             if offset < start || offset + UInt64(size) > start + writeblockSize {
-                statusRegister |= 0x10  // silently: no trace, nothing stored
+                // Silently: no trace, nothing stored. 7.2.9 – 9.0.0 anchor the window at the count
+                // write, where a real part anchors it at the first data write.
+                reject(.bufferDataOutsideWindow, offset, size, value,
+                       realPart: era == .bufferAtCount ? .windowAtFirstData : .rejects,
+                       range: ByteRange(start: start, end: start &+ writeblockSize))
+                statusRegister |= 0x10
             } else {
                 events.append(FlashEvent(.dataWriteBlock, offset, UInt64(size), UInt64(value), counter))
                 let base = Int(offset - start)
@@ -300,12 +350,17 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
                 }
             }
         } else {
+            // A read-only device drops every word (its 0xE8 was rejected already); otherwise no
+            // buffer is open, which happens only for a count of 0 on 9.0.1 and later.
+            if !readonly && era == .bufferAtFirstData && counter == 0 {
+                reject(.oneWordBufferDropped, offset, size, value, realPart: .programs)
+            }
             statusRegister |= 0x10
         }
         endDataCycle()
     }
 
-    private func bufferConfirm(_ c: UInt8) {
+    private func bufferConfirm(_ offset: UInt64, _ size: Int, _ value: UInt32, _ c: UInt8) {
         if era == .directWrite {
             // Nothing to flush: 0xD0 only ends the sequence (status mode stays); anything else is
             // an unimplemented abort (a -d unimp line, no event) that cannot undo the data.
@@ -313,6 +368,11 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
                 wc = 0
                 statusRegister |= 0x80
             } else {
+                if command != 0xE8 {
+                    reject(.invalidState, offset, size, value)
+                } else if !readonly {
+                    reject(.bufferNotConfirmed, offset, size, value, realPart: .leavesArray)
+                }
                 readArray()
             }
             return
@@ -327,6 +387,13 @@ public final class CFI01: FlashDevice, @unchecked Sendable {
             statusRegister |= 0x80
             events.append(FlashEvent(.writeBlockFlush))
         } else {
+            // The abort is no -d unimp line unless the command is not 0xE8 (the ERROR exit). A
+            // read-only device always aborts here; its 0xE8 was rejected already.
+            if command != 0xE8 {
+                reject(.invalidState, offset, size, value)
+            } else if !readonly {
+                reject(c == 0xD0 ? .bufferAbortedByStatus : .bufferNotConfirmed, offset, size, value)
+            }
             bufferOffset = nil
             events.append(FlashEvent(.writeBlockAbort))
             readArray()

@@ -3,6 +3,11 @@ import FlashEvents
 // cfi.pflash02, AMD/Fujitsu command set, as QEMU 7.2.22 behaves (spec §3).
 // Geometry/properties §3.1, query table §3.2, state and address decoding §3.3, write state
 // machine §3.4, reads §3.5, timer §3.6, status bits §3.7, suspend §3.8, ROMD §3.9.
+// Rejections (`reject`) are raised where §3.4 gives up on a sequence with an event of its own
+// (unlock0/1 failed, write_failed, write_unknown, write_invalid*, chip_erase_invalid) and where a
+// read-only device does not store a program or an erase. Writes in CFI query mode, and erase
+// commands or programs of an erasing sector during suspend, reset the sequence too, but are how
+// firmware leaves query mode (0xFF) or what the suspend rules allow for; they are not raised.
 
 public final class CFI02: FlashDevice, @unchecked Sendable {
     // §3.3 state
@@ -18,8 +23,9 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
     private var deadline: UInt64?
 
     let shift: Int
-    let addr0: UInt64
-    let addr1: UInt64
+    /// Unlock addresses as the state machine compares them (word addresses, low 11 bits, §3.3).
+    public let addr0: UInt64
+    public let addr1: UInt64
     let readonly: Bool
     let regions: [(start: UInt64, count: UInt64, length: UInt64, firstSector: Int)]
     let cfiTable: [UInt8]
@@ -73,6 +79,29 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
     public override var timerDeadline: UInt64? { deadline }
     public var suspended: Bool { eraseTimeRemaining > 0 }
 
+    /// The word address the state machine compares with the unlock addresses (§3.3).
+    public func commandWord(_ chipOffset: UInt64) -> UInt64 { (chipOffset >> UInt64(shift)) & 0x7FF }
+
+    /// The bytes that are commands somewhere in the command set (§3.4): a failed sequence with
+    /// one of them is a sequence error, with any other byte a stray store or an unknown command.
+    public static func isCommandByte(_ c: UInt8) -> Bool {
+        switch c {
+        case 0xAA, 0x55, 0x80, 0x90, 0xA0, 0x20, 0x10, 0x30, 0xB0, 0x98, 0xF0, 0x00: return true
+        default: return false
+        }
+    }
+
+    /// The offset, size and value of the write being processed, for `reject`: the helpers of
+    /// `ioWrite` see only some of them.
+    private var current = (offset: UInt64(0), size: 0, value: UInt32(0))
+
+    /// Records what the current write asked for and the device refused. Called before the
+    /// state changes, so `pending` and `wcycle` are the state the write met.
+    private func reject(_ kind: Rejection.Kind, range: ByteRange = ByteRange(start: 0, end: 0)) {
+        lastRejection = Rejection(kind, command: UInt8(truncatingIfNeeded: current.value), pending: command, wcycle: wc,
+                                  size: current.size, value: current.value, offset: current.offset, range: range)
+    }
+
     // MARK: procedures (§3.3)
 
     private func stateReset() {
@@ -114,6 +143,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
         let start = offset & ~(s.length - 1)
         let w = UInt64(config.width) * 2
         events.append(FlashEvent(.sectorEraseStart, w, start, w, start + s.length - 1))
+        if readonly { reject(.readOnlySectorErase, range: ByteRange(start: start, end: start &+ s.length)) }
         if !readonly { storage.fill(start, s.length) }
         statusRegister &= ~0x80
         sectorsToErase += 1
@@ -136,6 +166,11 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
         } else if c == 0xB0 {
             // ignored; ROMD was already switched off
         } else if w != addr0 || c != 0xAA {
+            if CFI02.isCommandByte(c) {
+                reject(.firstUnlockFailed)
+            } else {
+                reject(readonly ? .readOnlyStore : .unknownCommand)
+            }
             events.append(FlashEvent(.unlock0Failed, w, UInt64(c), addr0))
             resetFlash()
         } else {
@@ -146,6 +181,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
 
     private func unlock1Check(_ w: UInt64, _ c: UInt8) {
         if w != addr1 || c != 0x55 {
+            reject(.secondUnlockFailed)
             events.append(FlashEvent(.unlock1Failed, w, UInt64(c)))
             resetFlash()
         } else {
@@ -160,6 +196,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
         // Mappings are aliases of one chip region: QEMU hands the callback (and its trace) the
         // offset inside the chip, whichever mapping the access went through.
         let offset = rawOffset % chipLength
+        current = (offset, size, value)
         events.append(.ioWrite(offset, size, value, wcycle: wc))
         let c = UInt8(truncatingIfNeeded: value)
         // F0 pre-check, before the ROMD switch: F0 never turns ROMD off.
@@ -181,6 +218,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
             unlock1Check(w, c)
         case 2:
             if !bypass && w != addr0 {
+                reject(.commandOffUnlockAddress)
                 events.append(FlashEvent(.writeFailed, w, UInt64(c)))
                 resetFlash()
             } else if c == 0x20 {
@@ -191,6 +229,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
                 wc = 3
                 events.append(.cmd(.writeStart, c))
             } else {
+                reject(.unknownCommand)
                 events.append(.cmd(.writeUnknown, c))
                 resetFlash()
             }
@@ -202,6 +241,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
             } else if command == 0x80 {
                 unlock1Check(w, c)
             } else {
+                reject(.invalidState)
                 events.append(FlashEvent(.writeInvalidState, UInt64(command), 5))  // prints wc 5 (trap 11)
                 resetFlash()
             }
@@ -230,6 +270,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
             // Before the update buffer QEMU logged data_write with a counter, always 0 here (§3.11).
             events.append(config.era == .directWrite ? FlashEvent(.dataWriteCounted, offset, UInt64(size), UInt64(value), 0)
                                                      : .dataWrite(offset, size, value))
+            if readonly { reject(.readOnlyProgram, range: ByteRange(start: offset, end: offset &+ UInt64(size))) }
             if !readonly { storage.andStore(Int(offset), size, value) }  // trap 7: AND
             statusRegister = (statusRegister & ~0x80) | (~UInt8(truncatingIfNeeded: value) & 0x80)
             if bypass { doBypass() } else { resetFlash() }
@@ -239,10 +280,12 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
             } else if w == 0x55 && c == 0x98 {
                 wc = 8; command = 0x98
             } else {
+                reject(.invalidForCommand)
                 events.append(.cmd(.writeInvalid, 0x90))
                 resetFlash()
             }
         default:
+            reject(.invalidForCommand)
             events.append(.cmd(.writeInvalid, command))
             resetFlash()
         }
@@ -253,11 +296,13 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
         switch c {
         case 0x10:
             if w != addr0 {
+                reject(.chipEraseOffUnlockAddress)
                 events.append(FlashEvent(.chipEraseInvalid, offset))
                 resetFlash()
                 return
             }
             events.append(FlashEvent(.chipEraseStart))
+            if readonly { reject(.readOnlyChipErase, range: ByteRange(start: 0, end: chipLength)) }
             if !readonly { storage.fill(0, chipLength) }
             statusRegister &= ~0x80
             deadline = later((UInt64(1) << UInt64(cfiTable[0x22])) * 1_000_000)
@@ -268,6 +313,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
             command = 0x30
             wc = 6
         default:
+            reject(CFI02.isCommandByte(c) ? .wrongEraseCommand : .unknownCommand)
             events.append(.cmd(.writeInvalidCommand, c))
             resetFlash()
         }
@@ -297,6 +343,7 @@ public final class CFI02: FlashDevice, @unchecked Sendable {
                 }
             }
         default:
+            reject(.invalidState)
             events.append(FlashEvent(.writeInvalidState, UInt64(command), 6))
             resetFlash()
         }

@@ -45,6 +45,12 @@ extension FlashEvent {
 
     /// Whether the event is a status-register read (a firmware polling for completion).
     @inlinable public var isStatusPoll: Bool { kind == .readStatus }
+
+    /// Whether the event starts a CFI01 program, block erase or write-to-buffer (§2.5 wcycle 0,
+    /// §2.9): the operations whose outcome the status error bits (§2.7) report.
+    public var startsProgramOrErase: Bool {
+        kind == .writeBlockErase || (kind == .write && (textID == .singleByteProgram0 || textID == .writeToBuffer))
+    }
 }
 
 extension UInt64 {

@@ -1,11 +1,14 @@
 import FlashEvents
 
 // What both device models share: the ROMD switch (spec §1.1), the outer region beyond the
-// backing image, and the event buffer. The state machines live in CFI01/CFI02 subclasses.
+// backing image, the event buffer and the rejection of the last access. The state machines live
+// in CFI01/CFI02 subclasses.
 //
 // Accesses come in with the offset inside the device's region and a size of 1, 2 or 4 (the bus
 // splits wider and unaligned accesses, spec §1.3). Every event the access causes is appended to
-// `events`; the caller drains it. The model never formats text: events are typed values.
+// `events`; the caller drains it. What the access asked for and the device refused is in
+// `rejection` until the next access. The model never formats text: events and rejections are
+// typed values.
 
 open class FlashDevice: @unchecked Sendable {
     public let config: DeviceConfig
@@ -14,6 +17,13 @@ open class FlashDevice: @unchecked Sendable {
     public final var storage: Storage
     /// Events emitted since the caller last cleared the buffer.
     public final var events: [FlashEvent] = []
+    /// What the last access (read or write) asked for and the device refused; nil when nothing.
+    /// One optional, not a buffer: every path through a write ends in at most one refusal, and
+    /// the common case (nothing refused) then costs one store per access.
+    @inlinable public final var rejection: Rejection? { lastRejection }
+    /// Stored apart so the inlinable entry points below can clear it (an `internal(set)` setter
+    /// is not visible to them).
+    @usableFromInline final var lastRejection: Rejection?
     /// ROMD mode: reads are served from storage without reaching the state machine (untraced).
     public internal(set) final var romd = true
     /// Virtual clock in ns, set by the bus before every access and timer expiry.
@@ -44,6 +54,7 @@ open class FlashDevice: @unchecked Sendable {
     /// A read of `size` bytes; returns the device's 32-bit result (untruncated: the bus truncates).
     @inlinable
     public final func read(offset: UInt64, size: Int) -> UInt32 {
+        lastRejection = nil
         let chipOffset = chipOffset(offset)
         if chipOffset &+ UInt64(size) > backing {
             events.append(FlashEvent(.outerRead, chipOffset, UInt64(size), 0))
@@ -55,6 +66,7 @@ open class FlashDevice: @unchecked Sendable {
 
     @inlinable
     public final func write(offset: UInt64, size: Int, value: UInt32) {
+        lastRejection = nil
         let chipOffset = chipOffset(offset)
         if chipOffset &+ UInt64(size) > backing {
             events.append(FlashEvent(.outerWrite, chipOffset, UInt64(size), UInt64(value)))
