@@ -68,7 +68,7 @@ public final class DeviceVariables {
     public func changed(_ effects: [ArrayEffect], storage: Storage, at: TracePlace) {
         for e in effects {
             let r = StoreTracker.clamp(e.range)
-            if Self.mayWriteHeader(e.range) && Self.maySign(storage, e.range) { discover(r, Contents(storage: storage), at) }
+            if Self.mayWriteHeader(e.range) && Self.maySign(storage, e.range) { discover(r, Contents(storage: storage), at, effects) }
         }
         if stores.isEmpty { return }
         var outside: Range<Int>?
@@ -106,7 +106,7 @@ public final class DeviceVariables {
     }
 
     /// A change touching the first bytes of an aligned block may have written an FV header.
-    private func discover(_ r: Range<Int>, _ c: Contents, _ at: TracePlace) {
+    private func discover(_ r: Range<Int>, _ c: Contents, _ at: TracePlace, _ effects: [ArrayEffect]) {
         let a = StoreLayout.alignment
         var fv = r.lowerBound / a * a
         while fv < r.upperBound && fv + FVHeader.signatureOffset + 4 <= c.storage.count {
@@ -125,7 +125,8 @@ public final class DeviceVariables {
                 }
             }
             if let layout = StoreLayout.find(c, at: fv) {
-                stores.append(StoreTracker(device: device, layout: layout, contents: c, partial: !imageKnown, at: at))
+                let written = effects.compactMap { e -> Range<Int>? in if case .stored(let b) = e { return StoreTracker.clamp(b) } else { return nil } }
+                stores.append(StoreTracker(device: device, layout: layout, contents: c, partial: !imageKnown, at: at, written: written))
                 watching = true
             }
         }

@@ -91,12 +91,19 @@ final class StoreTracker {
 
     /// A store found in the initial image (`at` nil: its copies are `initial`) or formatted by
     /// the input at `at` (its copies are adds).
-    init(device: String, layout: StoreLayout, contents c: Contents, partial: Bool, at: TracePlace?) {
+    /// `written`: for a store found during the trace, the ranges the finding input stored.
+    init(device: String, layout: StoreLayout, contents c: Contents, partial: Bool, at: TracePlace?, written: [Range<Int>] = []) {
         self.device = device
         self.layout = layout
         self.partial = partial
         foundAt = at
         pending = PendingBytes(start: layout.fvOffset, count: layout.fvLength)
+        if at != nil {
+            // Headers written during the trace are the start of a format or of a block being
+            // rewritten after an erase: what follows them is not there until the trace writes it.
+            pending.set(layout.fvOffset..<layout.fvEnd, true)
+            for r in written { pending.set(r, false) }
+        }
         store = StoreArea(kind: .store, headerOffset: layout.storeOffset, limit: layout.storeEnd, authenticated: layout.authenticated)
         let changes = store.rewalk(c, changed: layout.fvOffset..<layout.storeEnd, pending: pending)
         fillStart = store.fill

@@ -63,8 +63,15 @@ final class ChromeTraceTests: XCTestCase {
         }
 
         let findings = events.filter { $0["ph"] as? String == "i" }
-        XCTAssertEqual(findings.map { $0["name"] as? String }, ["write-to-read-only", "write-to-read-only"])
-        XCTAssertTrue(findings.allSatisfy { $0["pid"] as? Int == flash0 })
+        // The two stores to the code flash, and the 14 in-place rewrites of the variable store
+        // (NorFlashDxe erases its only copy: loss windows, on the vars flash).
+        let readOnly = findings.filter { $0["name"] as? String == "write-to-read-only" }
+        XCTAssertEqual(readOnly.count, 2)
+        XCTAssertTrue(readOnly.allSatisfy { $0["pid"] as? Int == flash0 })
+        let windows = findings.filter { $0["name"] as? String == "variable-loss-window" }
+        XCTAssertEqual(windows.count, 14)
+        XCTAssertTrue(windows.allSatisfy { $0["pid"] as? Int == flash1 })
+        XCTAssertEqual(findings.count, 16)
 
         let polls = events.filter { $0["ph"] as? String == "C" && $0["pid"] as? Int == flash1 }
             .compactMap { ($0["args"] as? [String: Any])?["in sequence"] as? Int }

@@ -154,6 +154,23 @@ final class VariableHistoryTests: XCTestCase {
         XCTAssertTrue(findings.isEmpty, "\(findings.map(\.message))")
     }
 
+    /// Without an image, a store whose block the trace rewrites is found at its FV header; the
+    /// copies after it count only once their bytes are written again (not the erased 0xFF).
+    func testBlockRewriteFoundWithoutAnImage() throws {
+        let (formatted, _) = StoreImage.formatted([("A", [1]), ("Bee", [2, 2, 2])])
+        let block = formatted.storage.bytes(at: 0, count: 0x1000)!
+        var img = StoreImage()
+        img.start(imageKnown: false)
+        img.erase(0, 0x1000)
+        for part in stride(from: 0, to: 0x100, by: 0x20) { img.program(part, Array(block[part..<part + 0x20])) }
+        let (views, findings) = img.finish()
+        XCTAssertEqual(views.count, 1)
+        XCTAssertTrue(views[0].partial)
+        XCTAssertEqual(views[0].variables.map(\.name), ["A", "Bee"])
+        XCTAssertEqual(views[0].variables.map { $0.history.map(\.kind) }, [[.add], [.add]])
+        XCTAssertTrue(findings.isEmpty, "\(findings.map(\.message))")
+    }
+
     func testWriteOutsideTheStore() throws {
         var (img, _) = StoreImage.formatted([("A", [1])])
         img.start()
