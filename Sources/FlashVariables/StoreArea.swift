@@ -115,27 +115,31 @@ struct StoreArea {
         return w
     }
 
-    /// Copies lost and gained between two walks of the same stretch (both sorted by offset).
+    /// Copies lost and gained between two walks of the same stretch: both are sorted by offset,
+    /// so one merge pass pairs the records at the same offset (no dictionary: this runs for
+    /// every byte a firmware programs into a store).
     private func diff(_ old: [WalkedRecord], _ new: [WalkedRecord]) -> AreaChanges {
         var out = AreaChanges()
-        var byOffset: [Int: WalkedRecord] = [:]
-        for n in new { byOffset[n.record.offset] = n }
-        var oldOffsets = Set<Int>()
-        for o in old {
-            oldOffsets.insert(o.record.offset)
-            let n = byOffset[o.record.offset]
-            if let copy = o.copy, n?.copy != copy {
+        var i = 0, j = 0
+        while i < old.count || j < new.count {
+            let o: WalkedRecord?, n: WalkedRecord?
+            if j >= new.count || (i < old.count && old[i].record.offset < new[j].record.offset) {
+                o = old[i]; n = nil; i += 1
+            } else if i >= old.count || new[j].record.offset < old[i].record.offset {
+                o = nil; n = new[j]; j += 1
+            } else {
+                o = old[i]; n = new[j]; i += 1; j += 1
+            }
+            if let o, let copy = o.copy, n?.copy != copy {
                 out.lost.append(.init(offset: o.record.offset, copy: copy, deleted: n?.deadKey == copy.key))
             }
-        }
-        let oldByOffset = Dictionary(old.map { ($0.record.offset, $0) }, uniquingKeysWith: { a, _ in a })
-        for n in new {
-            let o = oldByOffset[n.record.offset]
-            if let copy = n.copy, o?.copy != copy {
-                out.gained.append((n.record.offset, n.record.end - n.record.offset, copy))
-            }
-            if let key = n.deadKey, o?.copy == nil, o?.deadKey == nil {
-                out.appearedDeleted.append((n.record.offset, key))
+            if let n {
+                if let copy = n.copy, o?.copy != copy {
+                    out.gained.append((n.record.offset, n.record.end - n.record.offset, copy))
+                }
+                if let key = n.deadKey, o?.copy == nil, o?.deadKey == nil {
+                    out.appearedDeleted.append((n.record.offset, key))
+                }
             }
         }
         return out

@@ -70,6 +70,8 @@ public struct StoreLayout: Equatable, Sendable {
     /// The first part of a range outside the store (with the FV header), the working space and
     /// the spare block; nil when the range lies inside their union.
     func outside(_ r: Range<Int>) -> Range<Int>? {
+        // Most writes land in the store itself.
+        if r.lowerBound >= fvOffset && r.upperBound <= storeEnd { return nil }
         // Until the working block's header is written (a first boot), all of the FV after the
         // store is taken as FTW space: EDK2's layouts put nothing else there.
         let ftw = working == nil ? [storeEnd..<fvEnd] : [working, spare].compactMap { $0 }
