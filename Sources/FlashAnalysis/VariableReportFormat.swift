@@ -43,9 +43,14 @@ extension VariableStoreView {
         if ops.count > limit { out += "    … \(ops.count - limit) more operations (flashtrace vars shows them all)\n" }
         let changedVars = variables.filter { $0.history.contains { $0.kind != .initial } }
         out += "    \(variables.count) variables, \(variables.filter(\.isLive).count) live at the end; \(changedVars.count) changed by this trace\n"
-        for r in rewrites {
-            let end = r.end.map { "\($0.seq)" } ?? "end of trace (not finished)"
-            out += "    \(r.compacting ? "reclaim" : "rewrite in place") seq \(r.start.seq)–\(end)\(r.throughSpare ? " through the FTW spare block" : "")\n"
+        func span(_ r: StoreRewrite) -> String {
+            "seq \(r.start.seq)–\(r.end.map { "\($0.seq)" } ?? "end of trace (not finished)")\(r.throughSpare ? " through the FTW spare block" : "")"
+        }
+        let reclaims = rewrites.filter(\.compacting), inPlace = rewrites.filter { !$0.compacting }
+        for (list, what) in [(reclaims, ("reclaim", "reclaims")), (inPlace, ("in-place rewrite", "in-place rewrites (erased and written back as they were)"))] where !list.isEmpty {
+            let shown = list.count > 4 && maxRows != nil ? Array(list.prefix(3)) : list
+            out += "    \(list.count) \(list.count == 1 ? what.0 : what.1): " + shown.map(span).joined(separator: ", ")
+                + (shown.count < list.count ? ", … (flashtrace vars lists all)" : "") + "\n"
         }
         let amp = writeAmplification.map { String(format1: $0) + "×" } ?? "n/a"
         out += "    cost: \(dataBytes) bytes of variable data written, \(cost.programmedBytes) bytes programmed (write amplification \(amp)), "
