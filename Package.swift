@@ -28,6 +28,9 @@ let package = Package(
         .library(name: "FlashAnalysis", targets: ["FlashAnalysis"]),
         .library(name: "FlashLTTng", targets: ["FlashLTTng"]),
         .library(name: "FlashSession", targets: ["FlashSession"]),
+        // The LTTng probe library, libflashtrace-tp.so: flashtrace dlopens it for
+        // `record --sink lttng|both`, from beside its executable or from ../lib/flashtrace.
+        .library(name: "flashtrace-tp", type: .dynamic, targets: ["FlashTraceProbes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +51,17 @@ let package = Package(
         // Building needs liblttng-ust-dev and libbabeltrace2-dev; running needs neither.
         .target(name: "CFlashTracepoints", cSettings: [.headerSearchPath("../../tracepoints")],
                 linkerSettings: [.linkedLibrary("dl")]),
+        // The probes (LTTNG_UST_TRACEPOINT_CREATE_PROBES), built from tracepoints/ into the
+        // flashtrace-tp product; the only part that links liblttng-ust. Plain C: -nostartfiles
+        // leaves out the Swift image registration (swiftrt.o) and -static-stdlib turns the
+        // driver's -lswiftCore into an archive nothing pulls from, so the library needs no Swift
+        // runtime (and no toolchain rpath) whether flashtrace links it statically or not.
+        .target(name: "FlashTraceProbes", path: "tracepoints",
+                exclude: ["Makefile", "bench_c.c", "flashtrace_calls.h"],
+                sources: ["flashtrace_tp.c"], publicHeadersPath: ".",
+                cSettings: [.headerSearchPath(".")],
+                linkerSettings: [.linkedLibrary("lttng-ust"), .linkedLibrary("dl"),
+                                 .unsafeFlags(["-nostartfiles", "-static-stdlib"], .when(platforms: [.linux]))]),
         .target(name: "CCTFReader", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "FlashLTTng", dependencies: ["FlashEvents", "FlashTraceIO", "CFlashTracepoints", "CCTFReader"],
                 swiftSettings: hotPath),
