@@ -18,9 +18,11 @@ import PackageDescription
 // The compile-time exclusivity checks still apply.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+// Platforms: Linux only (Debian 12 and Ubuntu are what is built and tested). No Apple platform
+// is declared because none builds: the LTTng call sites and probes need lttng-ust's headers,
+// which exist for Linux alone, and the tools read /proc/self/exe and load Linux .so libraries.
 let package = Package(
     name: "flashtrace",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "flashtrace", targets: ["flashtrace"]),
         .library(name: "FlashModel", targets: ["FlashModel"]),
