@@ -20,9 +20,11 @@ import PackageDescription
 // The compile-time exclusivity checks still apply.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
+// Platforms: Linux only (Debian 12 and Ubuntu are what is built and tested). No Apple platform
+// is declared because none builds: the LTTng call sites and probes need lttng-ust's headers,
+// which exist for Linux alone, and the tools read /proc/self/exe and load Linux .so libraries.
 let package = Package(
     name: "flashtrace",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "flashtrace", targets: ["flashtrace"]),
         .library(name: "FlashModel", targets: ["FlashModel"]),
@@ -31,6 +33,9 @@ let package = Package(
         .library(name: "FlashVariables", targets: ["FlashVariables"]),
         .library(name: "FlashLTTng", targets: ["FlashLTTng"]),
         .library(name: "FlashSession", targets: ["FlashSession"]),
+        // The LTTng probe library, libflashtrace-tp.so: flashtrace dlopens it for
+        // `record --sink lttng|both`, from beside its executable or from ../lib/flashtrace.
+        .library(name: "flashtrace-tp", type: .dynamic, targets: ["FlashTraceProbes"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,6 +57,17 @@ let package = Package(
         // Building needs liblttng-ust-dev and libbabeltrace2-dev; running needs neither.
         .target(name: "CFlashTracepoints", cSettings: [.headerSearchPath("../../tracepoints")],
                 linkerSettings: [.linkedLibrary("dl")]),
+        // The probes (LTTNG_UST_TRACEPOINT_CREATE_PROBES), built from tracepoints/ into the
+        // flashtrace-tp product; the only part that links liblttng-ust. Plain C: -nostartfiles
+        // leaves out the Swift image registration (swiftrt.o) and -static-stdlib turns the
+        // driver's -lswiftCore into an archive nothing pulls from, so the library needs no Swift
+        // runtime (and no toolchain rpath) whether flashtrace links it statically or not.
+        .target(name: "FlashTraceProbes", path: "tracepoints",
+                exclude: ["Makefile", "bench_c.c", "flashtrace_calls.h"],
+                sources: ["flashtrace_tp.c"], publicHeadersPath: ".",
+                cSettings: [.headerSearchPath(".")],
+                linkerSettings: [.linkedLibrary("lttng-ust"), .linkedLibrary("dl"),
+                                 .unsafeFlags(["-nostartfiles", "-static-stdlib"], .when(platforms: [.linux]))]),
         .target(name: "CCTFReader", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "FlashLTTng", dependencies: ["FlashEvents", "FlashTraceIO", "CFlashTracepoints", "CCTFReader"],
                 swiftSettings: hotPath),

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs what flashtrace needs on Debian 12 (idempotent: only missing packages are installed)
-# and builds it. Usage: scripts/setup.sh [--tests] [--release]
+# and builds it. Usage: scripts/setup.sh [--tests] [--release] [--no-build]
 #   --tests    also the packages the test suite uses (QEMU and firmware images for the
 #              model-vs-QEMU comparisons and real boots)
 #   --release  build with -c release
+#   --no-build only install (scripts/package-deb.sh builds its own way)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-tests=0; config=debug
+tests=0; config=debug; build=1
 for arg in "$@"; do
     case "$arg" in
         --tests) tests=1 ;;
         --release) config=release ;;
-        *) echo "setup.sh: unknown option $arg (expected --tests or --release)" >&2; exit 64 ;;
+        --no-build) build=0 ;;
+        *) echo "setup.sh: unknown option $arg (expected --tests, --release or --no-build)" >&2; exit 64 ;;
     esac
 done
 
@@ -49,6 +51,8 @@ if [ "$tests" = 1 ]; then
     scripts/qemu-10.sh >/dev/null
 fi
 
+[ "$build" = 1 ] || exit 0
+# Every product: flashtrace and, beside it, libflashtrace-tp.so, the LTTng probe library that
+# `record --sink lttng|both` loads (Package.swift's flashtrace-tp, built from tracepoints/).
 echo "setup: building ($config)" >&2
 swift build -c "$config" >&2
-make -s -C tracepoints >&2     # the LTTng probe library, loaded by `record --sink lttng|both`

@@ -1,5 +1,11 @@
 import CCTFReader
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import FlashEvents
 import FlashTraceIO
 

@@ -1,7 +1,8 @@
 import CFlashTracepoints
 import Foundation
 
-// Finds and loads the probe library (tracepoints/libflashtrace-tp.so). Loading it is what
+// Finds and loads the probe library, libflashtrace-tp.so (the flashtrace-tp product of
+// Package.swift, built from tracepoints/ by `swift build`). Loading it is what
 // connects flashtrace's tracepoints to liblttng-ust and registers the process with a session
 // daemon, so it happens only when a command asks for the LTTng sink.
 
@@ -9,19 +10,21 @@ public enum ProviderLibrary {
     public static let fileName = "libflashtrace-tp.so"
     public static let environmentVariable = "FLASHTRACE_TP_LIB"
 
+    /// The folder the Debian package installs the library in (scripts/package-deb.sh).
+    public static let installedDirectory = "/usr/lib/flashtrace"
+
     /// Where the library is looked for, in order: $FLASHTRACE_TP_LIB alone when set; else next to
-    /// the executable, an installed lib/flashtrace beside its bin, and tracepoints/ in each folder
-    /// above it (the source tree of a `.build/<config>/flashtrace`).
+    /// the executable (`.build/<config>/`, where `swift build` puts both), lib/flashtrace beside
+    /// the executable's bin (an installed prefix: /usr/bin -> /usr/lib/flashtrace), and
+    /// /usr/lib/flashtrace (the package's library for a flashtrace copied elsewhere).
     public static func candidates(environment: [String: String] = ProcessInfo.processInfo.environment,
                                   executable: String = executablePath()) -> [String] {
         if let path = environment[environmentVariable], !path.isEmpty { return [path] }
-        var dir = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        let dir = URL(fileURLWithPath: executable).deletingLastPathComponent()
         var paths = [dir.appendingPathComponent(fileName).path,
                      dir.deletingLastPathComponent().appendingPathComponent("lib/flashtrace/\(fileName)").path]
-        while dir.path != "/" {
-            paths.append(dir.appendingPathComponent("tracepoints/\(fileName)").path)
-            dir = dir.deletingLastPathComponent()
-        }
+        let installed = "\(installedDirectory)/\(fileName)"
+        if !paths.contains(installed) { paths.append(installed) }
         return paths
     }
 
@@ -39,7 +42,7 @@ public enum ProviderLibrary {
         }
         let paths = candidates()
         guard let path = paths.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw LTTngError(.unavailable, "the flashtrace tracepoint provider \(fileName) was not found (looked in \(paths.prefix(4).joined(separator: ", ")), …): build it with `make -C tracepoints` or set \(environmentVariable)")
+            throw LTTngError(.unavailable, "the flashtrace tracepoint provider \(fileName) was not found (looked in \(paths.joined(separator: ", "))): build it with `swift build` (product flashtrace-tp), install the flashtrace package, or set \(environmentVariable)")
         }
         return path
     }
