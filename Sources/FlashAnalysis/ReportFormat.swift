@@ -78,13 +78,7 @@ extension ReplayReport {
         return out
     }
 
-    private func table(_ rows: [[String]]) -> String {
-        var widths = [Int](repeating: 0, count: rows[0].count)
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
-        return rows.map { r in
-            "  " + r.enumerated().map { i, c in i == r.count - 1 ? c : c.padding(widths[i]) }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
-    }
+    private func table(_ rows: [[String]]) -> String { textTable(rows, indent: "  ") }
 
     public var json: JSONValue {
         .object([
@@ -131,6 +125,15 @@ extension ReplayReport {
             ])),
         ])
     }
+}
+
+/// Rows as aligned columns (the last column unpadded), each line indented: the report's tables.
+func textTable(_ rows: [[String]], indent: String) -> String {
+    var widths = [Int](repeating: 0, count: rows[0].count)
+    for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+    return rows.map { r in
+        indent + r.enumerated().map { i, c in i == r.count - 1 ? c : c.padding(widths[i]) }.joined(separator: "  ")
+    }.joined(separator: "\n") + "\n"
 }
 
 extension String {

@@ -39,7 +39,7 @@ extension VariableStoreView {
                          Self.attributeText(op.attributes), op.kind == .delete ? "-" : "\(op.size)",
                          op.kind == .delete ? "" : Self.preview(op.data)])
         }
-        out += table(rows, indent: "    ")
+        out += textTable(rows, indent: "    ")
         if ops.count > limit { out += "    … \(ops.count - limit) more operations (flashtrace vars shows them all)\n" }
         let changedVars = variables.filter { $0.history.contains { $0.kind != .initial } }
         out += "    \(variables.count) variables, \(variables.filter(\.isLive).count) live at the end; \(changedVars.count) changed by this trace\n"
@@ -67,14 +67,6 @@ extension VariableStoreView {
             out += "    this trace consumed no store space\(rewrites.contains { $0.compacting } ? " after its last reclaim" : "")\n"
         }
         return out
-    }
-
-    private func table(_ rows: [[String]], indent: String) -> String {
-        var widths = [Int](repeating: 0, count: rows[0].count)
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
-        return rows.map { r in
-            indent + r.enumerated().map { i, c in i == r.count - 1 ? c : c.padding(widths[i]) }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
     }
 
     public var json: JSONValue {

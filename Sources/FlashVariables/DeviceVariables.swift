@@ -33,8 +33,6 @@ public final class DeviceVariables {
         }
     }
 
-    public var hasStores: Bool { !stores.isEmpty }
-
     /// Whether the replay must hand this device's changes over: once it holds a store, all of them.
     public private(set) var watching = false
 

@@ -60,13 +60,6 @@ public struct StoreLayout: Equatable, Sendable {
         }
     }
 
-    /// Whether a byte range touches the store, its FTW areas or the FV header: the places a
-    /// variable write may change.
-    func isVariableArea(_ r: Range<Int>) -> Bool {
-        let store = fvOffset..<storeEnd
-        return store.overlaps(r) || (working?.overlaps(r) ?? false) || (spare?.overlaps(r) ?? false)
-    }
-
     /// The first part of a range outside the store (with the FV header), the working space and
     /// the spare block; nil when the range lies inside their union.
     func outside(_ r: Range<Int>) -> Range<Int>? {

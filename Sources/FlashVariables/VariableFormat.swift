@@ -34,7 +34,6 @@ struct FVHeader {
     /// to change: where discovery looks again.
     static let watchedBytes = 0x100
 
-    var fileSystem: GUID
     var length: UInt64
     var headerLength: Int
 
@@ -45,9 +44,8 @@ struct FVHeader {
 
     init?(_ c: Contents, at o: Int) {
         guard Self.isSigned(c, at: o),
-              let fs = c.guid(o + 0x10), let len = c.u64(o + 0x20), let hl = c.u16(o + 0x30),
+              let len = c.u64(o + 0x20), let hl = c.u16(o + 0x30),
               hl >= 0x48, len > UInt64(hl) else { return nil }
-        fileSystem = fs
         length = len
         headerLength = Int(hl)
     }

@@ -60,6 +60,22 @@ func flashtrace(_ args: [String], cwd: URL, input: String? = nil, timeout: TimeI
                stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// Runs a shell command in `dir` (fixtures' image preparation); a non-zero status is an error.
+func sh(_ command: String, in dir: URL) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", command]
+    p.currentDirectoryURL = dir
+    try p.run()
+    p.waitUntilExit()
+    guard p.terminationStatus == 0 else { throw ShellError(message: "\(command): exit status \(p.terminationStatus)") }
+}
+
+struct ShellError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
 func temporaryDirectory() throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flashtrace-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

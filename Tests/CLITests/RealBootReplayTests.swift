@@ -6,16 +6,6 @@ import XCTest
 final class RealBootReplayTests: XCTestCase {
     let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures/boots")
 
-    /// Runs a shell command in `dir` (image preparation exactly as the fixture's cmd.sh made them).
-    func sh(_ command: String, in dir: URL) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        p.currentDirectoryURL = dir
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, command)
-    }
 
     func requireFiles(_ paths: [String]) throws {
         for path in paths where !FileManager.default.fileExists(atPath: path) {

@@ -72,15 +72,6 @@ final class VariableStoreTests: XCTestCase {
         return dir
     }
 
-    func sh(_ command: String, in dir: URL) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        p.currentDirectoryURL = dir
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw OracleError("\(command): status \(p.terminationStatus)") }
-    }
 
     // MARK: the live sessions
 
