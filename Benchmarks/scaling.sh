@@ -4,7 +4,8 @@
 #   memory: the default scenario recorded to 1 M and to 100 M events (about 11 GB of JSON
 #           lines, written to a temporary directory and removed), the maximum resident set of
 #           `flashtrace replay` on each (/usr/bin/time -f %M); the bar is "within 8 MiB".
-#   jobs:   two traces of LARGE events each, replayed one after the other and with --jobs 2.
+#   jobs:   two traces of LARGE events each, replayed one after the other (each on one thread,
+#           --jobs 1) and with --jobs 2.
 # Usage: Benchmarks/scaling.sh [LARGE_EVENTS_MILLIONS=100] [JOBS_TRACE_MILLIONS=10]   (0: skip that part)
 #        TMPDIR=/big/disk Benchmarks/scaling.sh         (needs about 120 MB per million events)
 source "$(dirname "$0")/common.sh"
@@ -49,7 +50,8 @@ echo "recording two traces of $jobsize M events ..." >&2
 "$ft" record -q --repeat "$(repeat_for "$jobsize")" -o "$work/a.jsonl"
 cp "$work/a.jsonl" "$work/b.jsonl"
 "$ft" replay -q "$work/a.jsonl" >/dev/null 2>&1 || true  # warm the page cache
-seq_s=$(seconds bash -c "\"$ft\" replay -q \"$work/a.jsonl\"; \"$ft\" replay -q \"$work/b.jsonl\"")
+# --jobs 1: each on one thread (a single replay otherwise reads ahead on a second core).
+seq_s=$(seconds bash -c "\"$ft\" replay -q --jobs 1 \"$work/a.jsonl\"; \"$ft\" replay -q --jobs 1 \"$work/b.jsonl\"")
 par_s=$(seconds "$ft" replay -q "$work/a.jsonl" "$work/b.jsonl" --jobs 2)
 echo
 echo "two traces of $jobsize M events: one after the other ${seq_s} s, --jobs 2 ${par_s} s: $(awk -v a="$seq_s" -v b="$par_s" 'BEGIN { printf "%.2f", a / b }')x (bar: 1.7x)"

@@ -202,21 +202,31 @@ public struct TraceSession {
     }
 
     /// Replays the rest of the trace. The common inputs run on their concrete types: no
-    /// existential dispatch or item wrapping per event.
-    public mutating func runToEnd() throws(SessionError) {
+    /// existential dispatch or item wrapping per event. `readAhead`: parse on a second thread
+    /// (ReadAheadSource) when the machine has one to spare; off for callers that already run
+    /// one replay per core.
+    public mutating func runToEnd(readAhead: Bool = true) throws(SessionError) {
+        let ahead = readAhead && ReadAheadSource<TraceInput>.worthwhile
         do {
             if var concrete = trace.input as? TraceInput {
                 defer { trace.input = concrete }
-                try engine.consumeAll(&concrete)
+                try Self.run(engine, &concrete, readAhead: ahead)
             } else if var ctf = trace.input as? CTFTraceReader {
                 defer { trace.input = ctf }
-                try engine.consumeAll(&ctf)
+                try Self.run(engine, &ctf, readAhead: ahead)
             } else {
-                try engine.consumeAll(&trace.input)
+                try Self.run(engine, &trace.input, readAhead: ahead)
             }
         } catch {
             throw mapped(error)
         }
+    }
+
+    private static func run<S: RecordSource>(_ engine: ReplayEngine, _ input: inout S, readAhead: Bool) throws {
+        guard readAhead else { return try engine.consumeAll(&input) }
+        var ahead = ReadAheadSource(input)
+        defer { input = ahead.source }
+        try engine.consumeAll(&ahead)
     }
 
     /// Reads and replays one item; false at the end of the trace. `record` also sees each record.

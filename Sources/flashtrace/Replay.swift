@@ -30,7 +30,7 @@ struct Replay: ParsableCommand {
     @Argument(help: ArgumentHelp("The trace(s) to replay; several are replayed in parallel (--jobs) and summed up in one table.", valueName: "trace"))
     var traces: [String] = []
 
-    @Option(name: .long, help: "Traces replayed at once when several are given (default: the number of CPUs).")
+    @Option(name: .long, help: "Traces replayed at once when several are given (default: the number of CPUs). One trace is read on a second thread while it is replayed; --jobs 1 keeps it on one.")
     var jobs: Int?
 
     /// The trace this (single-trace) replay reads.
@@ -70,7 +70,7 @@ struct Replay: ParsableCommand {
     func run() throws {
         if traces.count > 1 { return try runMany() }
         var skipped = 0
-        let (report, activity, lastLine) = try replayOne(collectActivity: format == .html, skipped: &skipped)
+        let (report, activity, lastLine) = try replayOne(collectActivity: format == .html, readAhead: jobs != 1, skipped: &skipped)
         let text: String
         switch format {
         case .text: text = report.text()
@@ -95,21 +95,22 @@ struct Replay: ParsableCommand {
 
     /// Replays `trace` (the first of `traces`): the report, the HTML page's activity when asked,
     /// and the last input line.
-    func replayOne(collectActivity: Bool, progress: Bool = true) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
+    func replayOne(collectActivity: Bool, progress: Bool = true, readAhead: Bool = true) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
         var skipped = 0
-        return try replayOne(collectActivity: collectActivity, progress: progress, skipped: &skipped)
+        return try replayOne(collectActivity: collectActivity, progress: progress, readAhead: readAhead, skipped: &skipped)
     }
 
     /// As above; `skipped` counts the lines --keep-going skipped.
-    func replayOne(collectActivity: Bool, progress: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
+    func replayOne(collectActivity: Bool, progress: Bool = true, readAhead: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
         try Self.replay(trace, devices: devices, quiet: quiet, keepGoing: keepGoing, collectActivity: collectActivity,
-                        progress: progress, skipped: &skipped)
+                        progress: progress, readAhead: readAhead, skipped: &skipped)
     }
 
     /// Opens and replays one trace (every command that replays starts here): the report, the
-    /// HTML page's activity when asked, and the last input line.
+    /// HTML page's activity when asked, and the last input line. `readAhead`: parse on a second
+    /// thread (off when several replays already share the cores).
     static func replay(_ trace: String, devices: DeviceOptions, quiet: Bool, keepGoing: Bool = false, collectActivity: Bool = false,
-                       progress: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
+                       progress: Bool = true, readAhead: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
         let meter = ProgressMeter(label: "replay", quiet: quiet || !progress)
         var session = try TraceSession.open(trace, devices: devices, progress: meter.enabled ? meter : nil)
         if !quiet, let board = session.trace.inferredBoard {
@@ -122,7 +123,7 @@ struct Replay: ParsableCommand {
             if keepGoing {
                 skipped = try Replay.feedKeepingGoing(&session.input, session.engine, trace: trace)
             } else {
-                try session.runToEnd()
+                try session.runToEnd(readAhead: readAhead)
             }
         } catch let e as SessionError {
             session.input.close()

@@ -58,6 +58,38 @@ final class ReplayCLITests: XCTestCase {
         XCTAssertEqual(u.status, 64, u.stderr)
     }
 
+    /// A single replay reads ahead on a second thread; `--jobs 1` keeps it on one. Both give the
+    /// same report, the same exit status and the same message, also when the engine (an access
+    /// beyond the region) or the reader (a malformed line) stops the replay thousands of events
+    /// in, many batches after the reader has gone ahead.
+    func testReadAheadMatchesOneThread() throws {
+        let dir = try temporaryDirectory()
+        XCTAssertEqual(try flashtrace(["record", "-q", "--repeat", "60", "-o", "t.jsonl"], cwd: dir).status, 0)
+        XCTAssertEqual(try flashtrace(["convert", "-q", "t.jsonl", "--to", "qemu-log", "-o", "t.log"], cwd: dir).status, 0)
+        var lines = try String(contentsOf: dir.appendingPathComponent("t.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        XCTAssertGreaterThan(lines.count, 12_000)
+        var beyond = lines
+        beyond[9_000] = #"{"seq":8999,"ts":0,"dev":"virt.flash1","event":"io_write","offset":\#(UInt64(1) << 40),"size":4,"value":255,"wcycle":0}"#
+        beyond.removeLast()  // the end line counts events; a shorter trace only lacks it
+        try (beyond.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("beyond.jsonl"), atomically: true, encoding: .utf8)
+        lines[7_000] = #"{"seq":6999,"dev":"virt.flash1","event":"io_write","offset":"zero"}"#
+        try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("bad.jsonl"), atomically: true, encoding: .utf8)
+
+        for (trace, status) in [("t.jsonl", 0), ("t.log", 0), ("beyond.jsonl", 65), ("bad.jsonl", 65)] {
+            let ahead = try flashtrace(["replay", trace, "--format", "json", "--fail-on", "never"], cwd: dir)
+            let one = try flashtrace(["replay", trace, "--format", "json", "--fail-on", "never", "--jobs", "1"], cwd: dir)
+            XCTAssertEqual(ahead.status, Int32(status), "\(trace): \(ahead.stderr)")
+            XCTAssertEqual(one.status, ahead.status, trace)
+            XCTAssertEqual(one.stdout, ahead.stdout, trace)
+            XCTAssertEqual(one.stderr, ahead.stderr, trace)
+        }
+        let beyondRun = try flashtrace(["replay", "beyond.jsonl"], cwd: dir)
+        XCTAssertTrue(beyondRun.stderr.contains("beyond.jsonl:9001:"), beyondRun.stderr)
+        let badRun = try flashtrace(["replay", "bad.jsonl"], cwd: dir)
+        XCTAssertTrue(badRun.stderr.contains("bad.jsonl:7001:"), badRun.stderr)
+    }
+
     /// "-" reads the trace from standard input: JSON lines carry their devices, a QEMU log needs
     /// --board (the board cannot be inferred by reading a pipe ahead).
     func testStandardInput() throws {
