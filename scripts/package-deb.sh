@@ -14,7 +14,8 @@
 # Recommends: liblttng-ust1 (record --sink lttng|both) and libbabeltrace2-0 (CTF traces not
 # written by lttng-ust); flashtrace says which is missing when a command needs it.
 #
-# Usage: scripts/package-deb.sh [--version V]   (default: 0.1.0+gitYYYYMMDD.HASH of HEAD)
+# Usage: scripts/package-deb.sh [--version V]   (default: RELEASE+gitYYYYMMDD.HASH of HEAD, RELEASE
+# from Sources/flashtrace/Version.swift)
 # Installs what it needs to build (setup.sh's packages, dpkg-dev) when missing. Prints the path.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,10 +29,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 if [ -z "$version" ]; then
+    # The release `flashtrace --version` prints, from its one place.
+    release=$(sed -n 's/^ *static let release = "\(.*\)"$/\1/p' Sources/flashtrace/Version.swift)
+    [ -n "$release" ] || { echo "package-deb.sh: no release in Sources/flashtrace/Version.swift" >&2; exit 70; }
     if git rev-parse --git-dir >/dev/null 2>&1; then
-        version="0.1.0+git$(git log -1 --format=%cd --date=format:%Y%m%d).$(git rev-parse --short=7 HEAD)"
+        version="$release+git$(git log -1 --format=%cd --date=format:%Y%m%d).$(git rev-parse --short=7 HEAD)"
     else
-        version="0.1.0"
+        version="$release"
     fi
 fi
 arch="$(dpkg --print-architecture)"

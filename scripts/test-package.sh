@@ -109,6 +109,8 @@ cd "$work/run"
 ! command -v swift >/dev/null && ! command -v swiftc >/dev/null; check "no Swift toolchain on PATH" $? "$(command -v swift)"
 [ ! -e "$root/.build" ] && [ -z "$(ls -A "$toolchain")" ]; check "the clone's .build and the toolchain are out of reach" $?
 [ "$(command -v flashtrace)" = /usr/bin/flashtrace ]; check "flashtrace is /usr/bin/flashtrace" $? "$(command -v flashtrace)"
+out="$(flashtrace --version 2>&1)"; pv="$(dpkg-query -W -f='${Version}' flashtrace)"
+[ "$out" = "${pv%%+*}" ]; check "flashtrace --version is the package's release" $? "$out against $pv"
 out="$(ldd /usr/bin/flashtrace 2>&1)"
 ! echo "$out" | grep -E -i "swift|Foundation|libdispatch|BlocksRuntime|not found"; check "ldd /usr/bin/flashtrace: no Swift runtime library" $? "$out"
 out="$(ldd /usr/lib/flashtrace/libflashtrace-tp.so 2>&1)"

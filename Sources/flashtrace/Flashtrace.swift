@@ -16,6 +16,7 @@ struct Flashtrace: ParsableCommand {
               flashtrace record                 # default scenario -> flashtrace.jsonl
               flashtrace replay flashtrace.jsonl
             """,
+        version: FlashtraceVersion.release,
         subcommands: [Record.self, Replay.self, Vars.self, Convert.self, Diff.self],
         defaultSubcommand: nil
     )

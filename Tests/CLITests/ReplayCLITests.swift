@@ -58,6 +58,17 @@ final class ReplayCLITests: XCTestCase {
         XCTAssertEqual(u.status, 64, u.stderr)
     }
 
+    /// `--version` prints the release from Sources/flashtrace/Version.swift, the line
+    /// scripts/package-deb.sh reads the package's version from.
+    func testVersion() throws {
+        let source = try String(contentsOf: packageRoot.appendingPathComponent("Sources/flashtrace/Version.swift"), encoding: .utf8)
+        let release = try XCTUnwrap(source.split(separator: "\n").first { $0.contains("static let release = ") }?
+            .split(separator: "\"").dropFirst().first)
+        let r = try flashtrace(["--version"], cwd: try temporaryDirectory())
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "\(release)\n")
+    }
+
     /// A single replay reads ahead on a second thread; `--jobs 1` keeps it on one. Both give the
     /// same report, the same exit status and the same message, also when the engine (an access
     /// beyond the region) or the reader (a malformed line) stops the replay thousands of events
