@@ -126,6 +126,8 @@ check "flashtrace replay flashtrace.jsonl" $? "rc=$st $(head -3 replay.txt)"
 # The man pages.
 out="$(man -w flashtrace 2>&1)"
 [ "$out" = /usr/share/man/man1/flashtrace.1.gz ]; check "man -w flashtrace" $? "$out"
+n=$(MANWIDTH=100 man flashtrace 2>/dev/null | grep -cE '^ +(record|replay|vars|convert|diff) +[a-z]')
+[ "$n" = 5 ]; check "man flashtrace: one line per subcommand" $? "$n of 5 lines"
 out="$(man -w flashtrace.record 2>&1)"
 [ "$out" = /usr/share/man/man1/flashtrace.record.1.gz ]; check "man -w flashtrace.record" $? "$out"
 MANWIDTH=80 man -P cat flashtrace.record > man.txt 2>&1
