@@ -17,20 +17,10 @@ lib="${2:-$fuzz/../tracepoints/libflashtrace-tp.so}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-cat >"$tmp/record.sh" <<SCRIPT
-set -u
-mkdir -p /run/lttng
-mount -t tmpfs none /run/lttng
-mount -t tmpfs -o size=1g none /dev/shm
+echo "set -u" >"$tmp/record.sh"
+cat "$fuzz/../scripts/private-sessiond.sh" >>"$tmp/record.sh"
+cat >>"$tmp/record.sh" <<SCRIPT
 export LTTNG_HOME=\$(mktemp -d)
-stop_daemon() {
-  if [ -f /run/lttng/lttng-sessiond.pid ]; then
-    pid=\$(cat /run/lttng/lttng-sessiond.pid)
-    kill "\$pid" 2>/dev/null
-    for i in \$(seq 50); do kill -0 "\$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
-}
-trap stop_daemon EXIT
 cd '$tmp'
 export FLASHTRACE_TP_LIB='$lib'
 timeout 60 lttng-sessiond --daemonize --no-kernel || exit 1

@@ -22,16 +22,8 @@ if [ "$(id -u)" != 0 ]; then
     exit 1
 fi
 
-tools=(bash-completion man-db lttng-tools babeltrace2 expect util-linux)
-missing=()
-for p in "${tools[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "test-package: installing ${missing[*]}" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/apt-missing.sh  # cwd: the repository root
+install_missing test-package bash-completion man-db lttng-tools babeltrace2 expect util-linux
 
 start=$(date +%s)
 deb="$(scripts/package-deb.sh | tail -1)"
@@ -81,17 +73,9 @@ cat > "$work/use.sh" <<EOF
 set -u
 mount -t tmpfs none '$root'
 mount -t tmpfs none '$toolchain'
-mkdir -p /run/lttng
-mount -t tmpfs none /run/lttng
-mount -t tmpfs -o size=1g none /dev/shm
-stop_daemon() {
-  if [ -f /run/lttng/lttng-sessiond.pid ]; then
-    pid=\$(cat /run/lttng/lttng-sessiond.pid)
-    kill "\$pid" 2>/dev/null
-    for i in \$(seq 50); do kill -0 "\$pid" 2>/dev/null || break; sleep 0.1; done
-  fi
-}
-trap stop_daemon EXIT
+EOF
+cat scripts/private-sessiond.sh >> "$work/use.sh"
+cat >> "$work/use.sh" <<EOF
 exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME='$work/home' \
   LANG=C.UTF-8 TERM=dumb LTTNG_HOME='$work/home' bash '$work/checks.sh'
 EOF
