@@ -42,10 +42,10 @@ public struct ReadAheadSource<S: RecordSource>: RecordSource {
         // A thread of its own rather than a dispatch queue's: a queue may hold the work back
         // while its threads are busy (the consumer would wait forever), and its threads have
         // small stacks where the general JSON parser may recurse.
-        let body = Unmanaged.passRetained(ReadAheadThread(reader))
+        let body = Unmanaged.passRetained(ReadAheadThread(reader.run))
         var thread = pthread_t()
         guard pthread_create(&thread, nil, { raw in
-            Unmanaged<ReadAheadThread>.fromOpaque(raw!).takeRetainedValue().body.run()
+            Unmanaged<ReadAheadThread>.fromOpaque(raw!).takeRetainedValue().run()
             return nil
         }, body.toOpaque()) == 0 else {
             body.release()
@@ -59,20 +59,16 @@ public struct ReadAheadSource<S: RecordSource>: RecordSource {
     }
 }
 
-/// What the thread runs, without its source type (a C entry point cannot be generic).
-private protocol ReadAheadBody: AnyObject {
-    func run()
-}
-
+/// What the thread runs, as a closure: a C entry point cannot be generic over the source.
 private final class ReadAheadThread {
-    let body: any ReadAheadBody
-    init(_ body: any ReadAheadBody) { self.body = body }
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
 }
 
 /// The reader's thread: the source's own loop, each item put into the ring. Only this class is
 /// generic; the ring, which every item passes, is not, so the per-item code is compiled once for
 /// the record type rather than run through generic metadata.
-private final class ReadAheadReader<S: RecordSource>: ReadAheadBody {
+private final class ReadAheadReader<S: RecordSource> {
     /// Only the reader's thread uses it until the thread is joined.
     var source: S
     private let ring: ReadAheadRing
@@ -179,17 +175,20 @@ private final class ReadAheadRing: @unchecked Sendable {
     @inline(__always)
     func put(_ r: TraceRecord, line: Int) throws {
         let at = slot &* Self.batch &+ fill
-        (entries + at).initialize(to: Entry(seq: r.seq, ts: r.ts ?? 0, event: r.event, line: line,
-                                            device: index(of: r.device, at: at), hasTs: r.ts != nil,
-                                            isGap: false, hasGapEnd: false, gapEnd: 0))
-        fill &+= 1
-        if fill == Self.batch { try handOver() }
+        try append(Entry(seq: r.seq, ts: r.ts ?? 0, event: r.event, line: line, device: index(of: r.device, at: at),
+                         hasTs: r.ts != nil, isGap: false, hasGapEnd: false, gapEnd: 0), at: at)
     }
 
     func putGap(count: UInt64, from: UInt64?, to: UInt64?, line: Int) throws {
-        (entries + (slot &* Self.batch &+ fill)).initialize(to: Entry(
-            seq: count, ts: from ?? 0, event: FlashEvent(.reset), line: line, device: 0, hasTs: from != nil,
-            isGap: true, hasGapEnd: to != nil, gapEnd: to ?? 0))
+        try append(Entry(seq: count, ts: from ?? 0, event: FlashEvent(.reset), line: line, device: 0,
+                         hasTs: from != nil, isGap: true, hasGapEnd: to != nil, gapEnd: to ?? 0),
+                   at: slot &* Self.batch &+ fill)
+    }
+
+    /// Stores the entry at `at` (the next free one) and hands the slot over once it is full.
+    @inline(__always)
+    private func append(_ e: Entry, at: Int) throws {
+        (entries + at).initialize(to: e)
         fill &+= 1
         if fill == Self.batch { try handOver() }
     }
