@@ -82,6 +82,7 @@ let package = Package(
         .testTarget(name: "FlashVariablesTests", dependencies: ["FlashVariables", "FlashModel"]),
         .testTarget(name: "FlashAnalysisTests", dependencies: ["FlashAnalysis", "FlashTraceIO", "FlashModel", "FlashEvents", "FlashVariables"]),
         .testTarget(name: "CLITests", dependencies: ["FlashTraceIO"]),
+        .testTarget(name: "FlashSessionTests", dependencies: ["FlashSession", "FlashTraceIO"]),
         .testTarget(name: "FlashReportsTests", dependencies: ["FlashReports", "FlashAnalysis", "FlashTraceIO", "FlashModel", "FlashEvents"]),
         .testTarget(name: "QEMUConformanceTests", dependencies: ["FlashModel", "FlashTraceIO"]),
         .testTarget(name: "LTTngTests", dependencies: ["FlashLTTng", "FlashTraceIO", "FlashEvents"]),

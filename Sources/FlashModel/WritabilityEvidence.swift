@@ -11,7 +11,7 @@ import FlashEvents
 //   CFI02 (§3): programs and erases emit the same events on a read-only device and set no status
 //     bit, so its events prove nothing either way.
 
-public struct WritabilityEvidence: Sendable {
+public struct WritabilityEvidence: Sendable, Equatable {
     public enum Verdict: Sendable, Equatable { case writable, readOnly }
 
     /// The first proof seen, with the index of the event that gave it (the caller maps it to a line).
@@ -55,6 +55,25 @@ public struct WritabilityEvidence: Sendable {
         default:
             break
         }
+    }
+
+    /// Whether no event so far waits for the next one to decide (a program's data, an erase's
+    /// status): reading on from here with a fresh state gives what reading on from this one does.
+    public var atRest: Bool { !afterProgram && !afterErase }
+
+    /// This evidence, then `later`'s, which was read from a fresh state over the events that
+    /// followed: nil when that fresh start is not where this evidence left off (not at rest).
+    public func followed(by later: WritabilityEvidence) -> WritabilityEvidence? {
+        if verdict != nil {
+            var done = self  // decided: the later events are only counted
+            done.seen = seen &+ later.seen
+            return done
+        }
+        guard atRest, later.type == type else { return nil }
+        var next = later
+        next.seen = seen &+ later.seen
+        next.proofEvent = later.proofEvent.map { seen &+ $0 }
+        return next
     }
 
     private mutating func prove(_ v: Verdict, _ why: String) {

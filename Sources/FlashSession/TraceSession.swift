@@ -28,8 +28,9 @@ public struct OpenedTrace {
     public let qemu: QEMUVersion
 
     /// Opens `path` and resolves its devices. Nothing is read past the header, except that a QEMU
-    /// log file is read once ahead for its evidence (a log from a pipe needs --board or --device).
-    public static func open(_ path: String, devices: DeviceRequest) throws(SessionError) -> OpenedTrace {
+    /// log file is read once ahead for its evidence (a log from a pipe needs --board or --device),
+    /// in two halves on two threads when `parallel` and the machine has a core to spare.
+    public static func open(_ path: String, devices: DeviceRequest, parallel: Bool = true) throws(SessionError) -> OpenedTrace {
         let input = try openInput(path)
         do throws(SessionError) {
             var base: [DeviceConfig] = []
@@ -48,7 +49,7 @@ public struct OpenedTrace {
                 }
             } else {
                 isLog = true
-                let log = try logFacts(path, devices: devices)
+                let log = try logFacts(path, devices: devices, parallel: parallel && ReadAheadSource<TraceInput>.worthwhile)
                 if let q = log.qemu { qemu = q }
                 base = log.base
                 assumptions = log.assumptions
@@ -75,7 +76,7 @@ public struct OpenedTrace {
 
     /// What a QEMU log gives before replay: its QEMU version and, unless the user gave the
     /// devices, the devices inferred from its evidence, each with the assumptions made.
-    private static func logFacts(_ path: String, devices: DeviceRequest) throws(SessionError)
+    private static func logFacts(_ path: String, devices: DeviceRequest, parallel: Bool) throws(SessionError)
         -> (qemu: QEMUVersion?, base: [DeviceConfig], assumptions: [DeviceAssumption], board: Board?) {
         if path == TraceInput.standardInput {
             if !devices.replacesDevices {
@@ -92,7 +93,7 @@ public struct OpenedTrace {
         // are inferred (otherwise one event shows it is a pflash log at all).
         let inferNothing = devices.replacesDevices && devices.qemu != nil
         let evidence: LogEvidence
-        do { evidence = try LogEvidence.scan(path: path, limit: inferNothing ? 1 : nil) } catch let e as TraceFormatError {
+        do { evidence = try LogEvidence.scan(path: path, limit: inferNothing ? 1 : nil, parallel: parallel) } catch let e as TraceFormatError {
             throw SessionError(.malformed, "\(path):\(e.line): \(e.message)")
         } catch {
             throw SessionError(.unreadable, "\(path): \(error)")
@@ -185,10 +186,12 @@ public struct TraceSession {
         set { trace.input = newValue }
     }
 
-    /// `wrap` may put the input behind a progress meter.
+    /// `wrap` may put the input behind a progress meter. `parallel`: as OpenedTrace.open (off
+    /// for callers that already run one replay per core).
     public static func open(_ path: String, devices: DeviceRequest, options: ReplayOptions = ReplayOptions(),
+                            parallel: Bool = true,
                             wrap: ((any RecordSource) -> any RecordSource)? = nil) throws(SessionError) -> TraceSession {
-        var trace = try OpenedTrace.open(path, devices: devices)
+        var trace = try OpenedTrace.open(path, devices: devices, parallel: parallel)
         var options = options
         options.beyondRegionIsFinding = trace.beyondRegionIsFinding
         options.assumptions = trace.assumptions

@@ -38,6 +38,20 @@ enum FileDescriptorIO {
         }
     }
 
+    /// Places the descriptor at byte `offset` of its file.
+    static func seek(_ fd: Int32, to offset: Int, path: String?) throws {
+        if lseek(fd, off_t(offset), SEEK_SET) < 0 { throw TraceIOError(operation: "lseek", path: path, code: errno) }
+    }
+
+    /// pread(2) of up to `count` bytes at `offset`; 0 at the end of the file. Retries EINTR.
+    static func read(_ fd: Int32, into buffer: UnsafeMutablePointer<UInt8>, count: Int, at offset: Int, path: String?) throws -> Int {
+        while true {
+            let n = pread(fd, buffer, count, off_t(offset))
+            if n >= 0 { return n }
+            if errno != EINTR { throw TraceIOError(operation: "read", path: path, code: errno) }
+        }
+    }
+
     /// Writes all bytes, looping over short writes and EINTR.
     static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String?) throws {
         var done = 0

@@ -17,6 +17,8 @@ final class LineReader {
 
     private var source: Source
     private var memoryOffset = 0
+    /// Bytes the reader may still take from its source: a byte range of a file ends here.
+    private var remaining = Int.max
     let path: String?
     let maxLineLength: Int
     private let chunkSize: Int
@@ -46,6 +48,13 @@ final class LineReader {
         buffer = .allocate(capacity: capacity)
         prefix.withUnsafeBufferPointer { if let b = $0.baseAddress { buffer.update(from: b, count: $0.count) } }
         end = prefix.count
+    }
+
+    /// `count` bytes of `fd` from its current position on (the caller has placed it at a line's
+    /// start): one part of a file that is read in parts, on several threads.
+    convenience init(fd: Int32, owned: Bool, path: String?, count: Int, chunkSize: Int, maxLineLength: Int) {
+        self.init(fd: fd, owned: owned, path: path, chunkSize: chunkSize, maxLineLength: maxLineLength)
+        remaining = max(0, count)
     }
 
     convenience init(bytes: [UInt8], chunkSize: Int, maxLineLength: Int) {
@@ -130,10 +139,14 @@ final class LineReader {
         }
     }
 
-    private func fill(_ to: UnsafeMutablePointer<UInt8>, _ count: Int) throws -> Int {
+    private func fill(_ to: UnsafeMutablePointer<UInt8>, _ wanted: Int) throws -> Int {
+        let count = min(wanted, remaining)
+        guard count > 0 else { return 0 }
         switch source {
         case .fd(let fd, _):
-            return try FileDescriptorIO.read(fd, into: to, count: count, path: path)
+            let n = try FileDescriptorIO.read(fd, into: to, count: count, path: path)
+            remaining -= n
+            return n
         case .memory(let bytes):
             let n = min(count, bytes.count - memoryOffset)
             bytes.withUnsafeBufferPointer { src in
@@ -142,6 +155,29 @@ final class LineReader {
             memoryOffset += n
             return n
         }
+    }
+
+    /// The first line start at or after byte `offset` of `path` (0 stays 0), found within
+    /// `maxLineLength` bytes; nil when there is none (the end of the file, or a line too long).
+    static func lineStart(path: String, atOrAfter offset: Int, maxLineLength: Int) throws -> Int? {
+        guard offset > 0 else { return 0 }
+        let fd = try FileDescriptorIO.openForReading(path)
+        defer { try? FileDescriptorIO.close(fd, path: path) }
+        let chunk = 64 << 10
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: chunk)
+        defer { buffer.deallocate() }
+        // From the byte before `offset`: a newline there makes `offset` a line start.
+        var at = offset - 1
+        while at - offset <= maxLineLength {
+            let n = try FileDescriptorIO.read(fd, into: buffer, count: chunk, at: at, path: path)
+            if n == 0 { return nil }
+            if let hit = memchr(buffer, 0x0A, n) {
+                let start = at + (hit.assumingMemoryBound(to: UInt8.self) - buffer) + 1
+                return start - offset <= maxLineLength ? start : nil
+            }
+            at += n
+        }
+        return nil
     }
 
     private func overlong() -> TraceFormatError {

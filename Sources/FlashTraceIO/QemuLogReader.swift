@@ -12,6 +12,27 @@ public struct QemuLogReader {
                                                   maxLineLength: maxLineLength))
     }
 
+    /// Bytes `range` of the file at `path`, as if they were the whole log (line numbers count
+    /// from the range's start): one part of a log read in parts on several threads. `range`
+    /// should start at a line start (`lineStart(path:atOrAfter:)`).
+    public init(path: String, bytes range: Range<Int>, maxLineLength: Int = JSONLinesReader.defaultMaxLineLength,
+                chunkSize: Int = 1 << 20) throws {
+        let fd = try FileDescriptorIO.openForReading(path)
+        do { try FileDescriptorIO.seek(fd, to: range.lowerBound, path: path) } catch {
+            try? FileDescriptorIO.close(fd, path: path)
+            throw error
+        }
+        storage = QemuLogReaderStorage(LineReader(fd: fd, owned: true, path: path, count: range.count, chunkSize: chunkSize,
+                                                  maxLineLength: maxLineLength))
+    }
+
+    /// The first line start at or after byte `offset` of the file at `path`; nil when the file
+    /// ends first or the line there is longer than `maxLineLength`.
+    public static func lineStart(path: String, atOrAfter offset: Int,
+                                 maxLineLength: Int = JSONLinesReader.defaultMaxLineLength) throws -> Int? {
+        try LineReader.lineStart(path: path, atOrAfter: offset, maxLineLength: maxLineLength)
+    }
+
     /// Reads from an open descriptor (a pipe from `xz -dc` works); `closeWhenDone` hands it over.
     public init(fd: Int32, path: String? = nil, closeWhenDone: Bool = false,
                 maxLineLength: Int = JSONLinesReader.defaultMaxLineLength, chunkSize: Int = 1 << 20) {
@@ -43,6 +64,8 @@ public struct QemuLogReader {
 
     /// Input line (1-based) of the record returned last.
     public var lineNumber: Int { storage.recordLine }
+    /// Lines read so far, whether they held events or not.
+    public var linesRead: Int { storage.lines.lineNumber }
     /// Lines that were not pflash events (other trace events, `-d unimp` text, blank lines).
     public var skippedLines: Int { storage.skipped }
     /// `pflash_*` lines of events QEMU 7.2.22 does not have, by name, with their count.

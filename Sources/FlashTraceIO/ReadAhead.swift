@@ -39,30 +39,13 @@ public struct ReadAheadSource<S: RecordSource>: RecordSource {
                                      gap: (_ count: UInt64, _ from: UInt64?, _ to: UInt64?, _ line: Int) throws -> Void) throws {
         let ring = ReadAheadRing()
         let reader = ReadAheadReader(source, into: ring)
-        // A thread of its own rather than a dispatch queue's: a queue may hold the work back
-        // while its threads are busy (the consumer would wait forever), and its threads have
-        // small stacks where the general JSON parser may recurse.
-        let body = Unmanaged.passRetained(ReadAheadThread(reader.run))
-        var thread = pthread_t()
-        guard pthread_create(&thread, nil, { raw in
-            Unmanaged<ReadAheadThread>.fromOpaque(raw!).takeRetainedValue().run()
-            return nil
-        }, body.toOpaque()) == 0 else {
-            body.release()
-            return try source.forEachItem(record: record, gap: gap)
-        }
+        guard let thread = JoinableThread(reader.run) else { return try source.forEachItem(record: record, gap: gap) }
         defer {
-            pthread_join(thread, nil)
+            thread.join()
             source = reader.source
         }
         try ring.consume(record: record, gap: gap)
     }
-}
-
-/// What the thread runs, as a closure: a C entry point cannot be generic over the source.
-private final class ReadAheadThread {
-    let run: () -> Void
-    init(_ run: @escaping () -> Void) { self.run = run }
 }
 
 /// The reader's thread: the source's own loop, each item put into the ring. Only this class is

@@ -70,7 +70,7 @@ struct Replay: ParsableCommand {
     func run() throws {
         if traces.count > 1 { return try runMany() }
         var skipped = 0
-        let (report, activity, lastLine) = try replayOne(collectActivity: format == .html, readAhead: jobs != 1, skipped: &skipped)
+        let (report, activity, lastLine) = try replayOne(collectActivity: format == .html, parallel: jobs != 1, skipped: &skipped)
         let text: String
         switch format {
         case .text: text = report.text()
@@ -95,24 +95,25 @@ struct Replay: ParsableCommand {
 
     /// Replays `trace` (the first of `traces`): the report, the HTML page's activity when asked,
     /// and the last input line.
-    func replayOne(collectActivity: Bool, progress: Bool = true, readAhead: Bool = true) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
+    func replayOne(collectActivity: Bool, progress: Bool = true, parallel: Bool = true) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
         var skipped = 0
-        return try replayOne(collectActivity: collectActivity, progress: progress, readAhead: readAhead, skipped: &skipped)
+        return try replayOne(collectActivity: collectActivity, progress: progress, parallel: parallel, skipped: &skipped)
     }
 
     /// As above; `skipped` counts the lines --keep-going skipped.
-    func replayOne(collectActivity: Bool, progress: Bool = true, readAhead: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
+    func replayOne(collectActivity: Bool, progress: Bool = true, parallel: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
         try Self.replay(trace, devices: devices, quiet: quiet, keepGoing: keepGoing, collectActivity: collectActivity,
-                        progress: progress, readAhead: readAhead, skipped: &skipped)
+                        progress: progress, parallel: parallel, skipped: &skipped)
     }
 
     /// Opens and replays one trace (every command that replays starts here): the report, the
-    /// HTML page's activity when asked, and the last input line. `readAhead`: parse on a second
-    /// thread (off when several replays already share the cores).
+    /// HTML page's activity when asked, and the last input line. `parallel`: use a second
+    /// thread (a log's evidence read in two halves, the trace parsed ahead of the replay; off
+    /// when several replays already share the cores).
     static func replay(_ trace: String, devices: DeviceOptions, quiet: Bool, keepGoing: Bool = false, collectActivity: Bool = false,
-                       progress: Bool = true, readAhead: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
+                       progress: Bool = true, parallel: Bool = true, skipped: inout Int) throws(ExitCode) -> (ReplayReport, ReplayActivity?, Int) {
         let meter = ProgressMeter(label: "replay", quiet: quiet || !progress)
-        var session = try TraceSession.open(trace, devices: devices, progress: meter.enabled ? meter : nil)
+        var session = try TraceSession.open(trace, devices: devices, parallel: parallel, progress: meter.enabled ? meter : nil)
         if !quiet, let board = session.trace.inferredBoard {
             warn("\(trace): QEMU log with devices \(session.configs.map(\.name).joined(separator: ", ")): the \(board.rawValue) board's geometry, facts the log does not prove assumed (see the report)")
         }
@@ -123,7 +124,7 @@ struct Replay: ParsableCommand {
             if keepGoing {
                 skipped = try Replay.feedKeepingGoing(&session.input, session.engine, trace: trace)
             } else {
-                try session.runToEnd(readAhead: readAhead)
+                try session.runToEnd(readAhead: parallel)
             }
         } catch let e as SessionError {
             session.input.close()
@@ -142,9 +143,9 @@ struct Replay: ParsableCommand {
 
 extension TraceSession {
     /// Opens a trace with the command line's device options, progress on a terminal.
-    static func open(_ path: String, devices: DeviceOptions, progress: ProgressMeter?) throws(ExitCode) -> TraceSession {
+    static func open(_ path: String, devices: DeviceOptions, parallel: Bool = true, progress: ProgressMeter?) throws(ExitCode) -> TraceSession {
         do {
-            return try TraceSession.open(path, devices: devices.request,
+            return try TraceSession.open(path, devices: devices.request, parallel: parallel,
                                          wrap: progress.map { meter in { ProgressSource($0, meter: meter, path: path) } })
         } catch {
             throw fail(error)

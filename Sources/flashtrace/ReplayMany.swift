@@ -23,7 +23,7 @@ extension Replay {
                 var one = self
                 one.traces = [traces[i]]
                 do {
-                    let (report, _, _) = try one.replayOne(collectActivity: false, progress: false, readAhead: n == 1)
+                    let (report, _, _) = try one.replayOne(collectActivity: false, progress: false, parallel: n == 1)
                     results.set(i, Outcome(report: report, failure: nil))
                 } catch let e as ExitCode {
                     results.set(i, Outcome(report: nil, failure: e.rawValue))

@@ -72,7 +72,8 @@ final class ReplayCLITests: XCTestCase {
     /// A single replay reads ahead on a second thread; `--jobs 1` keeps it on one. Both give the
     /// same report, the same exit status and the same message, also when the engine (an access
     /// beyond the region) or the reader (a malformed line) stops the replay thousands of events
-    /// in, many batches after the reader has gone ahead.
+    /// in, many batches after the reader has gone ahead; and for a log large enough to have its
+    /// evidence read in two halves at once.
     func testReadAheadMatchesOneThread() throws {
         let dir = try temporaryDirectory()
         XCTAssertEqual(try flashtrace(["record", "-q", "--repeat", "60", "-o", "t.jsonl"], cwd: dir).status, 0)
@@ -87,7 +88,20 @@ final class ReplayCLITests: XCTestCase {
         lines[7_000] = #"{"seq":6999,"dev":"virt.flash1","event":"io_write","offset":"zero"}"#
         try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("bad.jsonl"), atomically: true, encoding: .utf8)
 
-        for (trace, status) in [("t.jsonl", 0), ("t.log", 0), ("beyond.jsonl", 65), ("bad.jsonl", 65)] {
+        // A log above 4 MiB has its evidence read in two halves on two threads (not with --jobs 1);
+        // a malformed line in its second half keeps its line number.
+        XCTAssertEqual(try flashtrace(["record", "-q", "--repeat", "300", "-o", "big.jsonl"], cwd: dir).status, 0)
+        XCTAssertEqual(try flashtrace(["convert", "-q", "big.jsonl", "--to", "qemu-log", "-o", "big.log"], cwd: dir).status, 0)
+        let bigSize = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("big.log").path)[.size] as? Int
+        XCTAssertGreaterThan(bigSize ?? 0, 4 << 20)
+        var logLines = try String(contentsOf: dir.appendingPathComponent("big.log"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let badLine = logLines.count * 3 / 4
+        logLines[badLine] = "pflash_io_write virt.flash1: offset:0xzz size:4 value:0x0 wcycle:0"
+        try (logLines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("badbig.log"), atomically: true, encoding: .utf8)
+
+        for (trace, status) in [("t.jsonl", 0), ("t.log", 0), ("beyond.jsonl", 65), ("bad.jsonl", 65),
+                                ("big.log", 0), ("badbig.log", 65)] {
             let ahead = try flashtrace(["replay", trace, "--format", "json", "--fail-on", "never"], cwd: dir)
             let one = try flashtrace(["replay", trace, "--format", "json", "--fail-on", "never", "--jobs", "1"], cwd: dir)
             XCTAssertEqual(ahead.status, Int32(status), "\(trace): \(ahead.stderr)")
@@ -99,6 +113,8 @@ final class ReplayCLITests: XCTestCase {
         XCTAssertTrue(beyondRun.stderr.contains("beyond.jsonl:9001:"), beyondRun.stderr)
         let badRun = try flashtrace(["replay", "bad.jsonl"], cwd: dir)
         XCTAssertTrue(badRun.stderr.contains("bad.jsonl:7001:"), badRun.stderr)
+        let badBig = try flashtrace(["replay", "badbig.log"], cwd: dir)
+        XCTAssertTrue(badBig.stderr.contains("badbig.log:\(badLine + 1): pflash_io_write"), badBig.stderr)
     }
 
     /// "-" reads the trace from standard input: JSON lines carry their devices, a QEMU log needs
