@@ -1,6 +1,7 @@
 # Pasted into scripts that run under `unshare -m` (test-package.sh's package checks,
-# Fuzz/make-ctf-seeds.sh): a private LTTng session daemon's run directory and shared memory,
-# so it neither sees nor disturbs a daemon of the machine, and the daemon stopped on exit.
+# Fuzz/make-ctf-seeds.sh, the LTTng tests' LTTngTools.prelude): a private LTTng session
+# daemon's run directory and shared memory, so it neither sees nor disturbs a daemon of the
+# machine, and the daemon stopped on exit.
 mkdir -p /run/lttng
 mount -t tmpfs none /run/lttng
 mount -t tmpfs -o size=1g none /dev/shm

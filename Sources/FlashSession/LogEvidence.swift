@@ -94,11 +94,7 @@ public struct LogEvidence: Sendable, Equatable {
         var n = 0
         while n < limit, let r = try reader.next() {
             n += 1
-            if index[r.device] == nil {
-                index[r.device] = evidence.devices.count
-                evidence.devices.append(DeviceEvidence(name: r.device))
-            }
-            evidence.note(r.event, device: index[r.device]!, line: reader.lineNumber)
+            evidence.note(r.event, device: evidence.slot(of: r.device, index: &index), line: reader.lineNumber)
         }
         return evidence
     }
@@ -116,12 +112,9 @@ public struct LogEvidence: Sendable, Equatable {
         var last = -1, lastName = ""
         do {
             try reader.forEachRecord { r, line in
+                // Logs run long stretches on one device: one comparison instead of a lookup.
                 if last < 0 || r.device != lastName {
-                    if let i = index[r.device] { last = i } else {
-                        last = evidence.devices.count
-                        index[r.device] = last
-                        evidence.devices.append(DeviceEvidence(name: r.device))
-                    }
+                    last = evidence.slot(of: r.device, index: &index)
                     lastName = r.device
                 }
                 evidence.note(r.event, device: last, line: lineOffset &+ line)
@@ -154,6 +147,14 @@ public struct LogEvidence: Sendable, Equatable {
     }
 
     public func device(_ name: String) -> DeviceEvidence? { devices.first { $0.name == name } }
+
+    /// The index of `name` in `devices` (`index` maps names to it), added when new.
+    mutating func slot(of name: String, index: inout [String: Int]) -> Int {
+        if let i = index[name] { return i }
+        index[name] = devices.count
+        devices.append(DeviceEvidence(name: name))
+        return devices.count - 1
+    }
 
     /// A write_block_start right after the count write (cycle 1) or after a data write (cycle 2).
     mutating func note(_ e: FlashEvent, device i: Int, line: Int) {

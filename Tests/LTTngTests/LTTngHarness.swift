@@ -79,21 +79,13 @@ enum LTTngTools {
         return lib
     }
 
-    /// Script lines that isolate the LTTng world and, on exit, stop the daemon started inside.
-    static let prelude = """
-        set -u
-        mkdir -p /run/lttng
-        mount -t tmpfs none /run/lttng
-        mount -t tmpfs -o size=1g none /dev/shm
-        export LTTNG_HOME=$(mktemp -d)
-        stop_daemon() {
-          if [ -f /run/lttng/lttng-sessiond.pid ]; then
-            pid=$(cat /run/lttng/lttng-sessiond.pid)
-            kill "$pid" 2>/dev/null
-            for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-          fi
+    /// Script lines that isolate the LTTng world and, on exit, stop the daemon started inside:
+    /// the preamble the package test and the CTF seed script paste in too.
+    static let prelude: String = {
+        let path = packageRoot.appendingPathComponent("scripts/private-sessiond.sh").path
+        guard let preamble = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return "echo 'missing \(path)' >&2; exit 1\n"
         }
-        trap stop_daemon EXIT
-
-        """
+        return "set -u\n" + preamble + "export LTTNG_HOME=$(mktemp -d)\n\n"
+    }()
 }
